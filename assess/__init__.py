@@ -1,0 +1,3 @@
+"""assess: spasticity assessment records for clinics."""
+
+__version__ = "0.1.0"

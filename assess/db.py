@@ -1,0 +1,174 @@
+"""Opening a database: the default SQLite file or a clinic's PostgreSQL server, migrated on start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess.errors import DatabaseError
+
+ENV_URL = "ASSESS_DATABASE_URL"
+# The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
+# spares start-up the import of Alembic when the schema is already current (the common case).
+SCHEMA_REVISION = "0001_initial"
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("assess", appauthor=False)) / "assess.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """--db URL, else ASSESS_DATABASE_URL, else the SQLite file in the user's data folder."""
+    if explicit:
+        return explicit
+    if os.environ.get(ENV_URL):
+        return os.environ[ENV_URL]
+    return f"sqlite:///{default_database_path()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create folder and file readable by the owner only: they hold health records."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for SQLite (foreign keys on, WAL) or PostgreSQL; the same code serves both."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"not a database URL: {url!r} ({error})") from None
+    path = sqlite_path(url)
+    if path is not None:
+        _prepare_sqlite_file(path)
+    try:
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    except (SQLAlchemyError, ImportError) as error:
+        raise DatabaseError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {error}") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite file, taken with SQLite's online backup (safe while in use)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, url: str) -> Path | None:
+    """Bring the schema to the newest revision; back the SQLite file up first. Returns the backup."""
+    revision = current_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return None
+    backup: Path | None = None
+    path = sqlite_path(url)
+    if path is not None and _has_tables(engine):
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = backup_sqlite(path, path.with_name(f"{path.name}.before-{revision or 'unversioned'}-{stamp}.bak"))
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "assess:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return backup
+
+
+@dataclass
+class Database:
+    """An open, migrated database and the factory of sessions for it."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def kind(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back whole on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def describe(self) -> str:
+        path = sqlite_path(self.url)
+        return str(path) if path is not None else make_url(self.url).render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, migrate: bool = True) -> Database:
+    """Open (creating and migrating on first use) the database at url, or the default one."""
+    resolved = database_url(url)
+    engine = make_engine(resolved)
+    try:
+        if migrate:
+            upgrade(engine, resolved)
+        elif current_revision(engine) != SCHEMA_REVISION:
+            raise DatabaseError(
+                f"the database {resolved} needs an upgrade: run 'assess --db URL db upgrade'")
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseError(f"cannot open the database {make_url(resolved).render_as_string()}: {reason}") from None
+    return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,263 @@
+"""Reads an assess-record/1 document into records, enforcing the rules the schema cannot say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from assess.domain import (
+    Contact,
+    Finding,
+    Goal,
+    GoalScore,
+    Injection,
+    OralMedication,
+    Orthosis,
+    PatientRecord,
+    PumpEvent,
+    Sdr,
+    Surgery,
+    Therapy,
+    ToxinSession,
+    Treatment,
+    Visit,
+    VisitScores,
+    describe_treatment_key,
+    treatment_date,
+    treatment_key,
+)
+from assess.errors import RecordError
+from assess.interchange.schema import check_schema, json_path
+from assess.scoring.order import canonical_record
+
+Path = tuple[str | int, ...]
+
+
+def _fail(path: Path, message: str) -> RecordError:
+    return RecordError(json_path(path), message)
+
+
+def parse_date(value: str, path: Path) -> dt.date:
+    """A real calendar day: the schema's pattern lets 2025-02-30 through, this does not."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(path, f"{value!r} is not a real calendar date (YYYY-MM-DD)") from None
+
+
+def parse_datetime(value: str, path: Path) -> dt.datetime:
+    """An RFC 3339 date-time with its offset, kept in UTC."""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise _fail(path, f"{value!r} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
+    if moment.tzinfo is None:
+        raise _fail(path, f"{value!r} has no time zone offset (add Z for UTC)")
+    return moment.astimezone(dt.UTC)
+
+
+def _int(obj: dict[str, Any], key: str, path: Path) -> int | None:
+    """A whole number; true/false are refused although Python counts them as 1/0."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not float(value).is_integer():
+        raise _fail(path + (key,), f"{value!r} is not an integer")
+    return int(value)
+
+
+def _num(obj: dict[str, Any], key: str, path: Path) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _fail(path + (key,), f"{value!r} is not a number")
+    return float(value)
+
+
+def _date(obj: dict[str, Any], key: str, path: Path) -> dt.date | None:
+    value = obj.get(key)
+    return None if value is None else parse_date(value, path + (key,))
+
+
+def _contact(obj: dict[str, Any]) -> Contact:
+    return Contact(obj["name"], obj.get("practice"), obj.get("address"), obj.get("phone"), obj.get("fax"),
+                   obj.get("email"))
+
+
+def _goal(obj: dict[str, Any], path: Path) -> Goal:
+    baseline = _int(obj, "baseline", path)
+    assert baseline is not None  # required by the schema
+    return Goal(obj["id"], obj["text"], parse_date(obj["set_on"], path + ("set_on",)), baseline,
+                _int(obj, "importance", path), _int(obj, "difficulty", path))
+
+
+def _finding(obj: dict[str, Any], path: Path) -> Finding:
+    tardieu = obj.get("tardieu", {})
+    tpath = path + ("tardieu",)
+    sustained = obj.get("clonus_sustained")
+    return Finding(
+        muscle_group=obj["muscle_group"], side=obj["side"], mas=obj.get("mas"),
+        tardieu_x=_int(tardieu, "x", tpath), tardieu_r1=_num(tardieu, "r1", tpath),
+        tardieu_r2=_num(tardieu, "r2", tpath), asas=_int(obj, "asas", path), prom=_num(obj, "prom", path),
+        mrc=obj.get("mrc"), reflex=obj.get("reflex"), clonus_beats=_int(obj, "clonus_beats", path),
+        clonus_sustained=sustained, note=obj.get("note"),
+    )
+
+
+def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
+    scats, das = obj.get("scats", {}), obj.get("das", {})
+    scats_path, das_path = path + ("scats",), path + ("das",)
+    scores = VisitScores(
+        penn_frequency=_int(obj, "penn_frequency", path), penn_severity=_int(obj, "penn_severity", path),
+        pain_nrs=_int(obj, "pain_nrs", path),
+        scats_clonus=_int(scats, "clonus", scats_path),
+        scats_flexor_spasm=_int(scats, "flexor_spasm", scats_path),
+        scats_extensor_spasm=_int(scats, "extensor_spasm", scats_path),
+        das_hygiene=_int(das, "hygiene", das_path), das_dressing=_int(das, "dressing", das_path),
+        das_limb_position=_int(das, "limb_position", das_path), das_pain=_int(das, "pain", das_path),
+    )
+    if scores.penn_severity is not None and not scores.penn_frequency:
+        raise _fail(path + ("penn_severity",),
+                    "Penn spasm severity is recorded only when spasm frequency is above 0 "
+                    f"(frequency is {scores.penn_frequency})")
+    return scores
+
+
+def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
+    date = parse_date(obj["date"], path + ("date",))
+    status = obj.get("status", "draft")
+    signed_at = None
+    if "signed_at" in obj:
+        if status != "signed":
+            raise _fail(path + ("signed_at",), "a draft visit has no signing time (status is 'draft')")
+        signed_at = parse_datetime(obj["signed_at"], path + ("signed_at",))
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for i, item in enumerate(obj.get("findings", [])):
+        finding = _finding(item, path + ("findings", i))
+        key = (finding.muscle_group, finding.side)
+        if key in seen:
+            raise _fail(path + ("findings", i),
+                        f"{finding.muscle_group} {finding.side} is recorded twice in this visit")
+        seen.add(key)
+        findings.append(finding)
+    goal_scores: list[GoalScore] = []
+    for i, item in enumerate(obj.get("goal_scores", [])):
+        gpath = path + ("goal_scores", i)
+        goal = goals.get(item["goal"])
+        if goal is None:
+            known = ", ".join(sorted(goals)) or "none"
+            raise _fail(gpath + ("goal",), f"{item['goal']!r} is not a goal of this patient (goals: {known})")
+        if goal.set_on > date:
+            raise _fail(gpath + ("goal",), f"goal {goal.id!r} was set on {goal.set_on}, after this visit")
+        if any(s.goal == goal.id for s in goal_scores):
+            raise _fail(gpath + ("goal",), f"goal {goal.id!r} is scored twice in this visit")
+        score = _int(item, "score", gpath)
+        assert score is not None
+        goal_scores.append(GoalScore(goal.id, score))
+    return Visit(
+        date=date, type=obj["type"], clinician=obj["clinician"], status=status, signed_at=signed_at,
+        weight_kg=_num(obj, "weight_kg", path), findings=tuple(findings),
+        scores=_scores(obj.get("scores", {}), path + ("scores",)),
+        triggers=tuple(obj.get("triggers", [])), symptoms=tuple(obj.get("symptoms", [])),
+        goal_scores=tuple(goal_scores), notes=obj.get("notes"),
+    )
+
+
+def _period_end(start: dt.date, end: dt.date | None, key: str, path: Path) -> None:
+    if end is not None and end < start:
+        raise _fail(path + (key,), f"{key} {end} is before start {start}")
+
+
+def _treatment(obj: dict[str, Any], path: Path) -> Treatment:
+    kind = obj["kind"]
+    notes = obj.get("notes")
+    if kind in ("therapy", "orthosis", "oral_medication"):
+        start = parse_date(obj["start"], path + ("start",))
+        end_key = "stop" if kind == "oral_medication" else "end"
+        end = _date(obj, end_key, path)
+        _period_end(start, end, end_key, path)
+        if kind == "therapy":
+            return Therapy(obj["therapy"], start, end, _num(obj, "sessions_per_week", path), notes)
+        if kind == "orthosis":
+            return Orthosis(obj["orthosis"], start, obj.get("body_region"), obj.get("side"), end, notes)
+        dose = _num(obj, "dose_mg_per_day", path)
+        assert dose is not None
+        return OralMedication(obj["drug"], dose, start, end, notes)
+    date = parse_date(obj["date"], path + ("date",))
+    if kind == "botulinum_toxin":
+        injections: list[Injection] = []
+        for i, item in enumerate(obj["injections"]):
+            ipath = path + ("injections", i)
+            if any(j.muscle == item["muscle"] and j.side == item["side"] for j in injections):
+                raise _fail(ipath, f"{item['muscle']} {item['side']} is injected twice in this session "
+                                   "(record it once with the total units and sites)")
+            units = _num(item, "units", ipath)
+            assert units is not None
+            injections.append(Injection(item["muscle"], item["side"], units, _int(item, "sites", ipath)))
+        return ToxinSession(date, obj["product"], tuple(injections), _num(obj, "dilution_units_per_ml", path),
+                            obj.get("lot"), obj.get("guidance"), notes)
+    if kind == "itb_pump":
+        return PumpEvent(obj["event"], date, obj.get("pump_model"), _num(obj, "reservoir_ml", path),
+                         _num(obj, "volume_ml", path), _num(obj, "concentration_mcg_per_ml", path),
+                         _num(obj, "dose_mcg_per_day", path), _num(obj, "bolus_mcg", path), notes)
+    if kind == "sdr":
+        return Sdr(date, obj.get("levels"), _num(obj, "rootlets_cut_percent", path), obj.get("surgeon"), notes)
+    return Surgery(date, obj["procedure"], obj.get("side"), notes)
+
+
+def _patient(obj: dict[str, Any], path: Path, today: dt.date) -> PatientRecord:
+    birth = parse_date(obj["birth_date"], path + ("birth_date",))
+    if birth > today:
+        raise _fail(path + ("birth_date",), f"birth date {birth} is in the future")
+    goals: dict[str, Goal] = {}
+    for i, item in enumerate(obj.get("goals", [])):
+        goal = _goal(item, path + ("goals", i))
+        if goal.id in goals:
+            raise _fail(path + ("goals", i, "id"), f"goal id {goal.id!r} is used twice for this patient")
+        goals[goal.id] = goal
+    visits: list[Visit] = []
+    for i, item in enumerate(obj.get("visits", [])):
+        vpath = path + ("visits", i)
+        visit = _visit(item, vpath, goals)
+        if visit.date < birth:
+            raise _fail(vpath + ("date",), f"visit on {visit.date} is before the birth date {birth}")
+        if any(v.key == visit.key for v in visits):
+            raise _fail(vpath, f"a {visit.type} visit on {visit.date} is in this file twice")
+        visits.append(visit)
+    treatments: list[Treatment] = []
+    keys: set[tuple[str, ...]] = set()
+    for i, item in enumerate(obj.get("treatments", [])):
+        tpath = path + ("treatments", i)
+        treatment = _treatment(item, tpath)
+        if treatment_date(treatment) < birth:
+            raise _fail(tpath, f"{describe_treatment_key(treatment)} is before the birth date {birth}")
+        if treatment_key(treatment) in keys:
+            raise _fail(tpath, f"{describe_treatment_key(treatment)} is in this file twice")
+        keys.add(treatment_key(treatment))
+        treatments.append(treatment)
+    return canonical_record(PatientRecord(
+        mrn=obj["mrn"], family_name=obj["family_name"], given_name=obj["given_name"], birth_date=birth,
+        sex=obj["sex"], diagnosis=obj["diagnosis"], diagnosis_note=obj.get("diagnosis_note"),
+        gmfcs=obj.get("gmfcs"), primary_care=_contact(obj["primary_care"]) if "primary_care" in obj else None,
+        goals=tuple(goals.values()), visits=tuple(visits), treatments=tuple(treatments),
+    ))
+
+
+def read_document(document: Any, today: dt.date | None = None) -> list[PatientRecord]:
+    """Validate a parsed assess-record/1 document and return its patients' records.
+
+    Raises RecordError naming the JSON path of the first problem; returns only when all is valid.
+    """
+    check_schema(document)
+    today = today or dt.date.today()
+    records: list[PatientRecord] = []
+    mrns: set[str] = set()
+    for i, item in enumerate(document["patients"]):
+        record = _patient(item, ("patients", i), today)
+        if record.mrn in mrns:
+            raise _fail(("patients", i, "mrn"), f"MRN {record.mrn!r} is in this file twice")
+        mrns.add(record.mrn)
+        records.append(record)
+    return records

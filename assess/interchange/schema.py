@@ -1,0 +1,79 @@
+"""Checks a document against assess-record-1.schema.json, naming the JSON path of the first bad value."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable
+from importlib import resources
+from typing import Any
+
+from assess.errors import RecordError
+
+FORMAT = "assess-record/1"
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    text = resources.files("assess.interchange").joinpath("assess-record-1.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.cache
+def _fast_validator() -> Callable[[Any], Any]:
+    """The schema compiled to Python code: about 20 times faster than jsonschema on large files.
+
+    fastjsonschema speaks draft-07; the schema's 2020-12 keywords used here ($defs by JSON pointer,
+    if/then, const, anyOf, exclusiveMinimum) mean the same there. Its relative $id is dropped so the
+    references resolve inside the document. jsonschema stays the reference: it words the error.
+    """
+    import fastjsonschema
+
+    draft07 = dict(schema())
+    draft07.pop("$id", None)
+    draft07["$schema"] = "http://json-schema.org/draft-07/schema#"
+    validator: Callable[[Any], Any] = fastjsonschema.compile(draft07)
+    return validator
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """['patients', 0, 'visits', 2, 'mas'] -> 'patients[0].visits[2].mas'."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _reference_error(document: Any) -> RecordError | None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    if error is None:
+        return None
+    # For a failed anyOf (a vocabulary that also admits a clinic's x- code), the enum branch words it best.
+    if error.validator == "anyOf" and error.context:
+        enum_errors = [e for e in error.context if e.validator == "enum"]
+        if enum_errors:
+            error = enum_errors[0]
+    path = json_path(error.absolute_path)
+    return RecordError(path or "(document)", error.message)
+
+
+def check_schema(document: Any) -> None:
+    """Raise RecordError naming the JSON path of the first value the schema rejects."""
+    import fastjsonschema
+
+    try:
+        _fast_validator()(document)
+    except fastjsonschema.JsonSchemaException as fast_error:
+        error = _reference_error(document)
+        if error is None:  # the two validators disagree: trust the refusal, word it as we can
+            raise RecordError("(document)", str(fast_error)) from None
+        raise error from None
+    # fastjsonschema is laxer than 2020-12 in one place that matters: it takes true/false for 1/0
+    # in an enum. Those are caught by the strict type checks in the conversion.

@@ -1,0 +1,1 @@
+"""The clinical brain of assess: scales, muscles, scoring rules. Pure Python, no I/O."""

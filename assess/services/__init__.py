@@ -1,0 +1,1 @@
+"""The use cases of assess. Each takes a Session from its caller, who owns the transaction."""

@@ -1,0 +1,196 @@
+"""Import and export of assess-record/1: atomic, idempotent, refusing conflicts whole."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess.domain import (
+    Goal,
+    PatientDetails,
+    PatientRecord,
+    Treatment,
+    Visit,
+    describe_treatment_key,
+    treatment_key,
+)
+from assess.errors import ConflictError, NotFoundError
+from assess.models import GoalRow, Patient
+from assess.services.rows import load_records
+from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
+
+
+@dataclass(frozen=True)
+class PatientImport:
+    """What an import adds to one patient (or would add, in a dry run)."""
+
+    mrn: str
+    new_patient: bool
+    goals: int
+    visits: int
+    findings: int
+    treatments: int
+    unchanged_visits: int
+    unchanged_treatments: int
+
+    @property
+    def adds_anything(self) -> bool:
+        return self.new_patient or bool(self.goals or self.visits or self.treatments)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    patients: tuple[PatientImport, ...]
+    dry_run: bool
+
+    def total(self, field: str) -> int:
+        return sum(getattr(p, field) for p in self.patients)
+
+    @property
+    def new_patients(self) -> int:
+        return sum(p.new_patient for p in self.patients)
+
+
+@dataclass
+class _Plan:
+    new_patients: list[PatientDetails] = dataclasses.field(default_factory=list)
+    goals: list[tuple[str, Goal]] = dataclasses.field(default_factory=list)
+    visits: list[tuple[str, Visit]] = dataclasses.field(default_factory=list)
+    treatments: list[tuple[str, Treatment]] = dataclasses.field(default_factory=list)
+    report: list[PatientImport] = dataclasses.field(default_factory=list)
+
+
+def _first_difference(stored: object, incoming: object) -> str:
+    for field in dataclasses.fields(stored):  # type: ignore[arg-type]
+        a, b = getattr(stored, field.name), getattr(incoming, field.name)
+        if a != b:
+            return f"{field.name} is {a!r} in the database and {b!r} in the file"
+    return "the content differs"
+
+
+def _compare_details(stored: PatientRecord, incoming: PatientRecord) -> None:
+    if stored.details != incoming.details:
+        raise ConflictError(f"patient {incoming.mrn}: {_first_difference(stored.details, incoming.details)}; "
+                            "nothing was imported")
+
+
+def _visit_difference(stored: Visit, incoming: Visit) -> str:
+    if stored.findings != incoming.findings:
+        return "its findings differ"
+    return _first_difference(stored, incoming)
+
+
+def _plan_patient(plan: _Plan, incoming: PatientRecord, stored: PatientRecord | None) -> None:
+    goals: Sequence[Goal] = incoming.goals
+    visits: Sequence[Visit] = incoming.visits
+    treatments: Sequence[Treatment] = incoming.treatments
+    unchanged_visits = unchanged_treatments = 0
+    if stored is None:
+        plan.new_patients.append(incoming.details)
+    else:
+        _compare_details(stored, incoming)
+        stored_goals = {g.id: g for g in stored.goals}
+        for goal in incoming.goals:
+            if goal.id in stored_goals and stored_goals[goal.id] != goal:
+                raise ConflictError(f"patient {incoming.mrn}: goal {goal.id!r} differs from the stored goal "
+                                    f"({_first_difference(stored_goals[goal.id], goal)}); nothing was imported")
+        goals = [g for g in incoming.goals if g.id not in stored_goals]
+        stored_visits = {v.key: v for v in stored.visits}
+        visits = []
+        for visit in incoming.visits:
+            existing = stored_visits.get(visit.key)
+            if existing is None:
+                visits.append(visit)
+            elif existing == visit:
+                unchanged_visits += 1
+            else:
+                signed = " signed" if existing.status == "signed" else ""
+                raise ConflictError(
+                    f"patient {incoming.mrn}: the{signed} {visit.type} visit on {visit.date} differs from the "
+                    f"stored one ({_visit_difference(existing, visit)}); nothing was imported")
+        stored_treatments = {treatment_key(t): t for t in stored.treatments}
+        treatments = []
+        for treatment in incoming.treatments:
+            existing_treatment = stored_treatments.get(treatment_key(treatment))
+            if existing_treatment is None:
+                treatments.append(treatment)
+            elif existing_treatment == treatment:
+                unchanged_treatments += 1
+            else:
+                raise ConflictError(
+                    f"patient {incoming.mrn}: {describe_treatment_key(treatment)} differs from the stored one "
+                    f"({_first_difference(existing_treatment, treatment)}); nothing was imported")
+    plan.goals += [(incoming.mrn, g) for g in goals]
+    plan.visits += [(incoming.mrn, v) for v in visits]
+    plan.treatments += [(incoming.mrn, t) for t in treatments]
+    plan.report.append(PatientImport(
+        incoming.mrn, stored is None, len(goals), len(visits), sum(len(v.findings) for v in visits),
+        len(treatments), unchanged_visits, unchanged_treatments))
+
+
+def _stored_ids(session: Session, mrns: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(mrns), 500):
+        chunk = mrns[start:start + 500]
+        ids.update(session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk))).tuples().all())
+    return ids
+
+
+def _goal_ids(session: Session, patient_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    goal_ids: dict[tuple[int, str], int] = {}
+    for start in range(0, len(patient_ids), 500):
+        rows = session.execute(select(GoalRow.patient_id, GoalRow.code, GoalRow.id)
+                               .where(GoalRow.patient_id.in_(patient_ids[start:start + 500])))
+        goal_ids.update({(pid, code): goal_id for pid, code, goal_id in rows})
+    return goal_ids
+
+
+def import_records(session: Session, records: Sequence[PatientRecord], dry_run: bool = False) -> ImportReport:
+    """Add what is new in records (already validated, e.g. by read_document) to the database.
+
+    Everything is planned before anything is written: a conflict raises ConflictError and writes nothing.
+    The caller's transaction makes the writes all-or-nothing.
+    """
+    ids = _stored_ids(session, [r.mrn for r in records])
+    stored = load_records(session, list(ids.values())) if ids else {}
+    plan = _Plan()
+    for record in records:
+        _plan_patient(plan, record, stored.get(ids[record.mrn]) if record.mrn in ids else None)
+    report = ImportReport(tuple(plan.report), dry_run)
+    if dry_run:
+        return report
+    new_ids = insert_patients(session, plan.new_patients)
+    ids.update({p.mrn: pid for p, pid in zip(plan.new_patients, new_ids, strict=True)})
+    insert_goals(session, [(ids[mrn], g) for mrn, g in plan.goals])
+    # Goal scores may name goals just inserted or stored by an earlier import: look both up by code.
+    goal_ids = _goal_ids(session, sorted({ids[mrn] for mrn, v in plan.visits if v.goal_scores}))
+    insert_visits(session, [(ids[mrn], v) for mrn, v in plan.visits], goal_ids)
+    insert_treatments(session, [(ids[mrn], t) for mrn, t in plan.treatments])
+    return report
+
+
+def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRecord]:
+    """Records of the given patients (all when none are named), by MRN."""
+    if mrns:
+        ids = _stored_ids(session, list(mrns))
+        missing = [m for m in mrns if m not in ids]
+        if missing:
+            raise NotFoundError(f"no patient with MRN {', '.join(repr(m) for m in missing)}")
+    else:
+        ids = dict(session.execute(select(Patient.mrn, Patient.id)).tuples().all())
+    ordered = sorted(ids.items())
+    records: list[PatientRecord] = []
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        loaded = load_records(session, [pid for _, pid in chunk])
+        records.extend(loaded[pid] for _, pid in chunk)
+    return records
+
+
+def export_stamp() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

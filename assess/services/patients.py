@@ -1,0 +1,95 @@
+"""Patients: create, update, find."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from assess.domain import PatientDetails
+from assess.errors import DuplicateError, NotFoundError, StaleEditError
+from assess.models import Patient, VisitRow, utcnow
+from assess.services import rows as r
+from assess.services.checks import check_details
+from assess.services.store import insert_patients
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """A line of the patient list."""
+
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: dt.date
+    diagnosis: str
+    gmfcs: str | None
+    last_visit: dt.date | None
+    version: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+
+def patient_id(session: Session, mrn: str) -> int:
+    found = session.execute(select(Patient.id).where(Patient.mrn == mrn)).scalar()
+    if found is None:
+        raise NotFoundError(f"no patient with MRN {mrn!r}")
+    return found
+
+
+def patient_details(session: Session, mrn: str) -> tuple[PatientDetails, int]:
+    """The patient's details and the version they were read at (for a later update)."""
+    row = session.execute(select(r.PATIENT).where(r.PATIENT.c.mrn == mrn)).first()
+    if row is None:
+        raise NotFoundError(f"no patient with MRN {mrn!r}")
+    return r.details_from_row(row), row.version
+
+
+def create_patient(session: Session, details: PatientDetails) -> PatientDetails:
+    details = check_details(details)
+    if session.execute(select(Patient.id).where(Patient.mrn == details.mrn)).first() is not None:
+        raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
+    insert_patients(session, [details])
+    return details
+
+
+def update_patient(session: Session, mrn: str, details: PatientDetails, expected_version: int) -> int:
+    """Save new details over the version read; StaleEditError when someone saved in between."""
+    details = check_details(details)
+    current = patient_id(session, mrn)
+    if details.mrn != mrn and session.execute(select(Patient.id).where(Patient.mrn == details.mrn)).first():
+        raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
+    result = session.execute(
+        update(r.PATIENT)
+        .where(r.PATIENT.c.id == current, r.PATIENT.c.version == expected_version)
+        .values(**r.details_columns(details), version=expected_version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleEditError(
+            f"patient {mrn} was changed on another workstation since you opened it; reload to see the changes")
+    return expected_version + 1
+
+
+def find_patients(session: Session, text: str = "", limit: int | None = 200) -> list[PatientSummary]:
+    """Patients whose name or MRN contains every word of text (accents and case ignored), or whose
+    birth date is text (YYYY-MM-DD); by name. An empty text lists everyone."""
+    # Per listed patient, one look-up in the (patient_id, date, type) index: cheap for a page of results.
+    last_visit = select(func.max(VisitRow.date)).where(VisitRow.patient_id == Patient.id).scalar_subquery()
+    query = (select(Patient.mrn, Patient.family_name, Patient.given_name, Patient.birth_date, Patient.diagnosis,
+                    Patient.gmfcs, last_visit, Patient.version)
+             .order_by(Patient.search_key))
+    for word in text.split():
+        try:
+            born = dt.date.fromisoformat(word)
+        except ValueError:
+            escaped = r.fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Patient.search_key.like(f"%{escaped}%", escape="\\"))
+        else:
+            query = query.where(Patient.birth_date == born)
+    if limit is not None:
+        query = query.limit(limit)
+    return [PatientSummary(*row) for row in session.execute(query)]

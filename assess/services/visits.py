@@ -1,0 +1,100 @@
+"""Recording visits (examinations) and treatments for one patient."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from assess.domain import Goal, ToxinSession, Treatment, Visit, treatment_key
+from assess.errors import SignedRecordError, StaleEditError
+from assess.models import GoalRow, VisitRow, utcnow
+from assess.services import rows as r
+from assess.services.checks import check_goals, check_treatment, check_visit
+from assess.services.history import load_record
+from assess.services.patients import patient_details, patient_id
+from assess.services.store import (
+    delete_visit_parts,
+    insert_goals,
+    insert_treatments,
+    insert_visits,
+    write_visit_parts,
+)
+
+
+def _goal_ids(session: Session, pid: int) -> dict[tuple[int, str], int]:
+    rows = session.execute(select(GoalRow.id, GoalRow.code).where(GoalRow.patient_id == pid))
+    return {(pid, code): goal_id for goal_id, code in rows}
+
+
+def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int | None = None) -> int:
+    """Save a visit: a new one, or the new content of a draft of the same date and type.
+
+    A signed visit is never changed (SignedRecordError). With expected_version, a draft saved by someone
+    else since it was read is not overwritten (StaleEditError). Returns the visit's version now stored.
+    """
+    details, _ = patient_details(session, mrn)
+    pid = patient_id(session, mrn)
+    goals = load_record(session, mrn).goals
+    visit = check_visit(details, goals, visit)
+    stored = session.execute(
+        select(VisitRow.id, VisitRow.status, VisitRow.version)
+        .where(VisitRow.patient_id == pid, VisitRow.date == visit.date, VisitRow.type == visit.type)
+    ).first()
+    if stored is None:
+        insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
+        return 1
+    visit_id, status, version = stored
+    if status == "signed":
+        raise SignedRecordError(
+            f"the {visit.type} visit of {mrn} on {visit.date} is signed and cannot be changed; add an addendum")
+    if expected_version is not None and version != expected_version:
+        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved elsewhere since you "
+                             "opened it; reload to see the other changes")
+    result = session.execute(
+        update(r.VISIT).where(r.VISIT.c.id == visit_id, r.VISIT.c.version == version)
+        .values(**r.visit_columns(visit), version=version + 1, updated_at=utcnow()))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved elsewhere meanwhile")
+    delete_visit_parts(session, visit_id)
+    write_visit_parts(session, [(visit_id, (pid, visit))], _goal_ids(session, pid))
+    return version + 1
+
+
+def add_goal(session: Session, mrn: str, goal: Goal) -> None:
+    details, _ = patient_details(session, mrn)
+    goals = load_record(session, mrn).goals
+    check_goals(details, (*goals, goal))
+    insert_goals(session, [(patient_id(session, mrn), goal)])
+
+
+def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> bool:
+    """Remove the stored treatment with the identity of `treatment`; True if there was one."""
+    key = treatment_key(treatment)
+    for stored in load_record(session, None, pid).treatments:
+        if treatment_key(stored) != key:
+            continue
+        if isinstance(stored, ToxinSession):
+            session_id = session.execute(select(r.TOXIN.c.id).where(
+                r.TOXIN.c.patient_id == pid, r.TOXIN.c.date == stored.date,
+                r.TOXIN.c.product == stored.product)).scalar_one()
+            session.execute(delete(r.INJECTION).where(r.INJECTION.c.session_id == session_id))
+            session.execute(delete(r.TOXIN).where(r.TOXIN.c.id == session_id))
+        else:
+            table = r.TREATMENT_TABLES[stored.kind][0]
+            columns = r.treatment_columns(stored)
+            session.execute(delete(table).where(
+                table.c.patient_id == pid,
+                *(table.c[name] == value if value is not None else table.c[name].is_(None)
+                  for name, value in columns.items() if name != "notes")))
+        return True
+    return False
+
+
+def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
+    """Save a treatment, replacing the stored one of the same identity. True when it was new."""
+    details, _ = patient_details(session, mrn)
+    pid = patient_id(session, mrn)
+    treatment = check_treatment(details, treatment)
+    replaced = _delete_treatment(session, pid, treatment)
+    insert_treatments(session, [(pid, treatment)])
+    return not replaced
