@@ -33,7 +33,9 @@ def _fast_validator() -> Callable[[Any], Any]:
     draft07 = dict(schema())
     draft07.pop("$id", None)
     draft07["$schema"] = "http://json-schema.org/draft-07/schema#"
-    validator: Callable[[Any], Any] = fastjsonschema.compile(draft07)
+    # Formats (date, date-time) are not checked here, as jsonschema does not check them by default:
+    # the reader parses every date itself and says "not a real calendar date".
+    validator: Callable[[Any], Any] = fastjsonschema.compile(draft07, use_formats=False)
     return validator
 
 

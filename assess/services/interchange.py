@@ -80,8 +80,16 @@ def _compare_details(stored: PatientRecord, incoming: PatientRecord) -> None:
 
 
 def _visit_difference(stored: Visit, incoming: Visit) -> str:
+    """The first difference in words: a finding's scale, else a field of the visit."""
     if stored.findings != incoming.findings:
-        return "its findings differ"
+        keys = [(f.muscle_group, f.side) for f in (*stored.findings, *incoming.findings)]
+        for group, side in dict.fromkeys(keys):
+            a, b = stored.finding(group, side), incoming.finding(group, side)
+            if a is None or b is None:
+                where = "file" if a is None else "database"
+                return f"{side} {group} is examined only in the {where}"
+            if a != b:
+                return f"{side} {group}: {_first_difference(a, b)}"
     return _first_difference(stored, incoming)
 
 
@@ -137,7 +145,7 @@ def _stored_ids(session: Session, mrns: Sequence[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(mrns), 500):
         chunk = mrns[start:start + 500]
-        ids.update(session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk))).tuples().all())
+        ids.update({mrn: pid for mrn, pid in session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk)))})
     return ids
 
 
@@ -182,7 +190,7 @@ def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRe
         if missing:
             raise NotFoundError(f"no patient with MRN {', '.join(repr(m) for m in missing)}")
     else:
-        ids = dict(session.execute(select(Patient.mrn, Patient.id)).tuples().all())
+        ids = {mrn: pid for mrn, pid in session.execute(select(Patient.mrn, Patient.id))}
     ordered = sorted(ids.items())
     records: list[PatientRecord] = []
     for start in range(0, len(ordered), 500):

@@ -1,0 +1,7 @@
+"""`python -m assess` runs the command line."""
+
+import sys
+
+from assess.cli import main
+
+sys.exit(main())

@@ -1,0 +1,288 @@
+"""The `assess` command line: import, export, list, show, demo data and database upkeep."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from assess import __version__
+from assess.db import Database, backup_sqlite, current_revision, database_url, open_database, sqlite_path
+from assess.errors import AssessError, RecordError
+from assess.labels import count
+
+
+class UsageError(AssessError):
+    """The command was given wrong arguments (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assess",
+        description="Spasticity assessment records. With no command, shows a summary of the database.",
+    )
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $ASSESS_DATABASE_URL, else the "
+                        "SQLite file in your data folder), e.g. postgresql+psycopg://user@host/assess")
+    parser.add_argument("--version", action="version", version=f"assess {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import assess-record/1 files (all or nothing)",
+                            description="Import assess-record/1 files. Every file is checked first; a bad "
+                            "value or a conflict with a stored record refuses the whole import.")
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check and report what would be added; write nothing")
+
+    p = commands.add_parser("export", help="export patients as an assess-record/1 file",
+                            description="Write patients (all, or those named) as one assess-record/1 file.")
+    p.add_argument("--out", required=True, metavar="FILE", help="file to write ('-' for standard output)")
+    p.add_argument("--patient", action="append", default=[], metavar="MRN", help="export this patient "
+                   "(repeat for more); default: every patient")
+
+    p = commands.add_parser("patients", help="list patients", description="List patients by name.")
+    p.add_argument("--search", default="", metavar="TEXT", help="words of the name or MRN, or a birth date "
+                   "YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = commands.add_parser("show", help="a patient's summary", description="A readable summary of one "
+                            "patient: latest findings with the change since the previous visit, treatments.")
+    p.add_argument("mrn", metavar="MRN")
+
+    p = commands.add_parser("demo", help="add synthetic demo patients", description="Add realistic synthetic "
+                            "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
+    p.add_argument("--patients", type=int, default=50, metavar="N", help="how many (default 50)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+
+    p = commands.add_parser("db", help="database upkeep", description="Database upkeep.")
+    db_commands = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="migrate the database to this version of assess",
+                           description="Create or migrate the database (a SQLite file is backed up first).")
+    q = db_commands.add_parser("backup", help="write a backup copy",
+                               description="Write a consistent backup: a copy of the SQLite file, or a "
+                               "pg_dump archive of a PostgreSQL database.")
+    q.add_argument("--out", required=True, metavar="FILE", type=Path)
+    return parser
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AssessError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AssessError(f"{path}: cannot be read ({error})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AssessError(f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") \
+            from None
+
+
+def cmd_import(db: Database, args: argparse.Namespace) -> int:
+    from assess.interchange.read import read_document
+    from assess.services.interchange import import_records
+
+    batches = []
+    for path in args.files:
+        try:
+            batches.append((path, read_document(_load_json(path))))
+        except RecordError as error:
+            raise AssessError(f"{path}: {error}") from None
+    with db.transaction() as session:
+        reports = []
+        for path, records in batches:
+            try:
+                reports.append((path, import_records(session, records, dry_run=args.dry_run)))
+            except AssessError as error:
+                raise AssessError(f"{path}: {error}") from None
+    verb = "would add" if args.dry_run else "added"
+    for path, report in reports:
+        unchanged = report.total("unchanged_visits") + report.total("unchanged_treatments")
+        print(f"{path}: {verb} {count(report.new_patients, 'new patient')}, {count(report.total('goals'), 'goal')}, "
+              f"{count(report.total('visits'), 'visit')} ({count(report.total('findings'), 'finding')}), "
+              f"{count(report.total('treatments'), 'treatment')}; {count(unchanged, 'record')} already stored")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    return 0
+
+
+def _write_atomically(target: str, text: str) -> None:
+    """Write the whole file or nothing: a temporary file beside it, renamed over it at the end."""
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise AssessError(f"{target}: folder {folder} does not exist")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    import getpass
+
+    from assess.interchange.schema import check_schema
+    from assess.interchange.write import write_document
+    from assess.services.interchange import export_records, export_stamp
+
+    with db.transaction() as session:
+        records = export_records(session, args.patient)
+    document = write_document(records, exported_at=export_stamp(), exported_by=getpass.getuser())
+    check_schema(document)  # never hand out a file that assess itself would refuse
+    _write_atomically(args.out, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    visits = sum(len(r.visits) for r in records)
+    findings = sum(len(v.findings) for r in records for v in r.visits)
+    treatments = sum(len(r.treatments) for r in records)
+    print(f"Exported {count(len(records), 'patient')} ({count(visits, 'visit')}, {count(findings, 'finding')}, "
+          f"{count(treatments, 'treatment')}) to {args.out}", file=sys.stderr if args.out == "-" else sys.stdout)
+    return 0
+
+
+def cmd_patients(db: Database, args: argparse.Namespace) -> int:
+    from assess.labels import words
+    from assess.services.patients import find_patients
+
+    with db.transaction() as session:
+        found = find_patients(session, args.search, limit=None)
+    if args.json:
+        print(json.dumps([{"mrn": p.mrn, "family_name": p.family_name, "given_name": p.given_name,
+                           "birth_date": p.birth_date.isoformat(), "diagnosis": p.diagnosis, "gmfcs": p.gmfcs,
+                           "last_visit": p.last_visit.isoformat() if p.last_visit else None}
+                          for p in found], ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No patients match." if args.search else "No patients yet: add some with 'assess import' or "
+              "'assess demo'.")
+        return 0
+    rows = [("MRN", "Name", "Born", "Diagnosis", "Last visit")] + [
+        (p.mrn, p.display_name, p.birth_date.isoformat(),
+         words(p.diagnosis) + (f", GMFCS {p.gmfcs}" if p.gmfcs else ""),
+         p.last_visit.isoformat() if p.last_visit else "-") for p in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_show(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.history import patient_history
+    from assess.summary import patient_summary
+
+    with db.transaction() as session:
+        record = patient_history(session, args.mrn)
+    print(patient_summary(record, dt.date.today()))
+    return 0
+
+
+def cmd_demo(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.demo import add_demo_patients
+
+    if args.patients < 1:
+        raise UsageError("--patients must be at least 1")
+    with db.transaction() as session:
+        report = add_demo_patients(session, args.patients, args.seed,
+                                   progress=lambda done: print(f"\r{done}/{args.patients} patients", end="",
+                                                               file=sys.stderr, flush=True))
+    print(file=sys.stderr)
+    print(f"Added {count(report.new_patients, 'demo patient')} with {count(report.total('visits'), 'visit')} "
+          f"({count(report.total('findings'), 'finding')}) and {count(report.total('treatments'), 'treatment')} "
+          f"to {db.describe()}")
+    return 0
+
+
+def cmd_db(db: Database, args: argparse.Namespace) -> int:
+    if args.db_command == "upgrade":
+        print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
+        return 0
+    target: Path = args.out
+    if not target.parent.is_dir():
+        raise AssessError(f"{target}: folder {target.parent} does not exist")
+    path = sqlite_path(db.url)
+    if path is not None:
+        backup_sqlite(path, target)
+    else:
+        _pg_dump(db, target)
+    print(f"Backed up {db.describe()} to {target}")
+    return 0
+
+
+def _pg_dump(db: Database, target: Path) -> None:
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise AssessError("pg_dump is not installed on this computer: install the PostgreSQL client tools, "
+                          "or back up on the server")
+    url = db.engine.url.set(drivername="postgresql")
+    result = subprocess.run([pg_dump, "--format=custom", f"--file={target}",
+                             url.render_as_string(hide_password=False)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssessError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else ''}")
+
+
+def cmd_summary(db: Database) -> int:
+    from assess.services.patients import find_patients
+
+    with db.transaction() as session:
+        everyone = find_patients(session, "", limit=None)
+    print(f"assess {__version__} - database: {db.describe()}")
+    print(f"{count(len(everyone), 'patient')}.")
+    recent = sorted((p for p in everyone if p.last_visit), key=lambda p: p.last_visit or dt.date.min,
+                    reverse=True)[:10]
+    if recent:
+        print("Most recently seen:")
+        for p in recent:
+            print(f"  {p.last_visit}  {p.mrn}  {p.display_name}")
+    print("Commands: assess show MRN, assess patients --search TEXT, assess import FILE, assess demo, "
+          "assess --help")
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
+            "demo": cmd_demo, "db": cmd_db}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        db = open_database(database_url(args.db))
+        try:
+            if args.command is None:
+                return cmd_summary(db)
+            return COMMANDS[args.command](db, args)
+        finally:
+            db.close()
+    except UsageError as error:
+        print(f"assess: {error}", file=sys.stderr)
+        return 2
+    except AssessError as error:
+        print(f"assess: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(f"assess: database error, nothing was written: {reason}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"assess: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("assess: interrupted; nothing more was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
