@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.errors import DatabaseError
@@ -81,6 +82,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's own first line ('file is not a database', 'connection refused'), not SQLAlchemy's dump."""
+    original = getattr(error, "orig", None)
+    text_ = str(original if original is not None else error).strip()
+    return text_.splitlines()[0] if text_ else type(error).__name__
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
@@ -125,9 +133,15 @@ def upgrade(engine: Engine, url: str) -> Path | None:
 
     config = Config()
     config.set_main_option("script_location", "assess:migrations")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        # One transaction: on SQLite and PostgreSQL a failed migration leaves the schema as it was.
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as error:
+        saved = f"; a copy taken before was saved as {backup}" if backup else ""
+        raise DatabaseError(f"the database could not be upgraded from revision {revision or 'none'} "
+                            f"({_reason(error)}); it was left unchanged{saved}") from None
     return backup
 
 
@@ -167,8 +181,8 @@ def open_database(url: str | None = None, migrate: bool = True) -> Database:
         elif current_revision(engine) != SCHEMA_REVISION:
             raise DatabaseError(
                 f"the database {resolved} needs an upgrade: run 'assess --db URL db upgrade'")
-    except OperationalError as error:
+    except SQLDatabaseError as error:
         engine.dispose()
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise DatabaseError(f"cannot open the database {make_url(resolved).render_as_string()}: {reason}") from None
+        raise DatabaseError(f"cannot open the database {make_url(resolved).render_as_string()}: "
+                            f"{_reason(error)}") from None
     return Database(resolved, engine, sessionmaker(engine, expire_on_commit=False))

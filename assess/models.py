@@ -89,7 +89,7 @@ class Patient(Base):
     goals: Mapped[list[GoalRow]] = relationship(back_populates="patient", order_by="GoalRow.set_on")
     visits: Mapped[list[VisitRow]] = relationship(back_populates="patient", order_by="VisitRow.date")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative form
 
 
 class GoalRow(Base):
@@ -150,7 +150,7 @@ class VisitRow(Base):
     symptoms: Mapped[list[VisitSymptomRow]] = relationship(cascade="all, delete-orphan")
     goal_scores: Mapped[list[GoalScoreRow]] = relationship(cascade="all, delete-orphan")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative form
 
 
 class FindingRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -75,7 +76,7 @@ class NumericScale:
             )
 
 
-def _scale(code: str, name: str, abbr: str, grades: list[tuple[str, str, float]], source: str,
+def _scale(code: str, name: str, abbr: str, grades: Sequence[tuple[str, str, float]], source: str,
            higher_is_worse: bool | None, verified: bool = True) -> OrdinalScale:
     return OrdinalScale(code, name, abbr, tuple(Grade(*g) for g in grades), source, higher_is_worse, verified)
 

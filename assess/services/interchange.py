@@ -145,7 +145,8 @@ def _stored_ids(session: Session, mrns: Sequence[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(mrns), 500):
         chunk = mrns[start:start + 500]
-        ids.update({mrn: pid for mrn, pid in session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk)))})
+        rows = session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk)))
+        ids.update(dict(rows.all()))
     return ids
 
 
@@ -190,7 +191,7 @@ def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRe
         if missing:
             raise NotFoundError(f"no patient with MRN {', '.join(repr(m) for m in missing)}")
     else:
-        ids = {mrn: pid for mrn, pid in session.execute(select(Patient.mrn, Patient.id))}
+        ids = dict(session.execute(select(Patient.mrn, Patient.id)).all())
     ordered = sorted(ids.items())
     records: list[PatientRecord] = []
     for start in range(0, len(ordered), 500):

@@ -6,7 +6,7 @@ import dataclasses
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from assess.domain import (
     VisitScores,
 )
 from assess.models import (
+    Base,
     DrugPeriodRow,
     FindingRow,
     GoalRow,
@@ -49,27 +50,32 @@ from assess.models import (
 )
 from assess.scoring.order import canonical_record
 
-PATIENT = Patient.__table__
-GOAL = GoalRow.__table__
-VISIT = VisitRow.__table__
-FINDING = FindingRow.__table__
-TRIGGER = VisitTriggerRow.__table__
-SYMPTOM = VisitSymptomRow.__table__
-GOAL_SCORE = GoalScoreRow.__table__
-TOXIN = ToxinSessionRow.__table__
-INJECTION = ToxinInjectionRow.__table__
+
+def table_of(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+PATIENT = table_of(Patient)
+GOAL = table_of(GoalRow)
+VISIT = table_of(VisitRow)
+FINDING = table_of(FindingRow)
+TRIGGER = table_of(VisitTriggerRow)
+SYMPTOM = table_of(VisitSymptomRow)
+GOAL_SCORE = table_of(GoalScoreRow)
+TOXIN = table_of(ToxinSessionRow)
+INJECTION = table_of(ToxinInjectionRow)
 
 # Treatment kind -> (table, record class, the record's fields stored as columns of the same name).
 TREATMENT_TABLES: dict[str, tuple[Table, type, tuple[str, ...]]] = {
-    "therapy": (TherapyRow.__table__, Therapy, ("therapy", "start", "end", "sessions_per_week", "notes")),
-    "orthosis": (OrthosisRow.__table__, Orthosis, ("orthosis", "start", "body_region", "side", "end", "notes")),
-    "oral_medication": (DrugPeriodRow.__table__, OralMedication, ("drug", "dose_mg_per_day", "start", "stop",
+    "therapy": (table_of(TherapyRow), Therapy, ("therapy", "start", "end", "sessions_per_week", "notes")),
+    "orthosis": (table_of(OrthosisRow), Orthosis, ("orthosis", "start", "body_region", "side", "end", "notes")),
+    "oral_medication": (table_of(DrugPeriodRow), OralMedication, ("drug", "dose_mg_per_day", "start", "stop",
                                                                    "notes")),
-    "itb_pump": (PumpEventRow.__table__, PumpEvent, ("event", "date", "pump_model", "reservoir_ml", "volume_ml",
+    "itb_pump": (table_of(PumpEventRow), PumpEvent, ("event", "date", "pump_model", "reservoir_ml", "volume_ml",
                                                       "concentration_mcg_per_ml", "dose_mcg_per_day", "bolus_mcg",
                                                       "notes")),
-    "sdr": (SdrRow.__table__, Sdr, ("date", "levels", "rootlets_cut_percent", "surgeon", "notes")),
-    "surgery": (SurgeryRow.__table__, Surgery, ("date", "procedure", "side", "notes")),
+    "sdr": (table_of(SdrRow), Sdr, ("date", "levels", "rootlets_cut_percent", "surgeon", "notes")),
+    "surgery": (table_of(SurgeryRow), Surgery, ("date", "procedure", "side", "notes")),
 }
 TOXIN_FIELDS = ("date", "product", "dilution_units_per_ml", "lot", "guidance", "notes")
 FINDING_FIELDS = ("muscle_group", "side") + Finding.SCALE_FIELDS

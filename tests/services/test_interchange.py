@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from samples import child, document, pump_patient, sample_document
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from assess.db import Database
 from assess.errors import ConflictError, NotFoundError
@@ -134,9 +135,8 @@ def test_import_is_atomic_when_the_database_refuses_midway(database: Database) -
     from assess.domain import Finding
     bad_visit = dataclasses.replace(broken.visits[0], findings=(Finding("hip_adductors", "left", mas="9"),))
     records[1] = dataclasses.replace(broken, visits=(bad_visit,))
-    with pytest.raises(Exception):  # noqa: B017 - the database's own refusal, whatever its class
-        with database.transaction() as session:
-            import_records(session, records)
+    with pytest.raises(IntegrityError, match="mas"), database.transaction() as session:
+        import_records(session, records)
     assert _row_counts(database)["patient"] == 0
 
 

@@ -1,0 +1,152 @@
+"""The command line as a user runs it: output, exit status, nothing written on error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samples import child, document, sample_document
+
+from assess.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", db_url, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, doc: Any) -> Path:
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_export_round_trip(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    source = write(tmp_path / "in.json", sample_document())
+    code, out, err = run(capsys, db_url, "import", str(source))
+    assert (code, err) == (0, "")
+    assert "added 2 new patients, 2 goals, 3 visits (7 findings), 9 treatments" in out
+    code, out, _ = run(capsys, db_url, "export", "--out", str(tmp_path / "out.json"))
+    assert code == 0 and "Exported 2 patients (3 visits, 7 findings, 9 treatments)" in out
+    exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert exported["format"] == "assess-record/1" and exported["exported_at"].endswith("Z")
+    assert exported["patients"][1]["given_name"] == "Zoë"
+    code, out, _ = run(capsys, db_url, "import", str(tmp_path / "out.json"))
+    assert code == 0 and "added 0 new patients" in out and "12 records already stored" in out
+
+
+def test_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    source = write(tmp_path / "in.json", sample_document())
+    code, out, _ = run(capsys, db_url, "import", "--dry-run", str(source))
+    assert code == 0 and "would add 2 new patients" in out and "nothing was written" in out
+    code, out, _ = run(capsys, db_url, "patients", "--json")
+    assert json.loads(out) == []
+
+
+def test_a_bad_value_names_file_and_path(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    good = write(tmp_path / "good.json", document(child()))
+    bad_doc = sample_document()
+    bad_doc["patients"][0]["visits"][1]["findings"][1]["mas"] = "1++"
+    bad = write(tmp_path / "bad.json", bad_doc)
+    code, out, err = run(capsys, db_url, "import", str(good), str(bad))
+    assert code == 1 and out == ""
+    assert err == (f"assess: {bad}: patients[0].visits[1].findings[1].mas: '1++' is not one of "
+                   "['0', '1', '1+', '2', '3', '4']\n")
+    _, out, _ = run(capsys, db_url, "patients", "--json")
+    assert json.loads(out) == []  # the good file was not imported either: all or nothing
+
+
+def test_a_conflict_names_patient_date_and_type(capsys: pytest.CaptureFixture[str], db_url: str,
+                                                tmp_path: Path) -> None:
+    run(capsys, db_url, "import", str(write(tmp_path / "a.json", document(child()))))
+    changed = child()
+    changed["visits"][1]["clinician"] = "Dr Someone Else"
+    code, _, err = run(capsys, db_url, "import", str(write(tmp_path / "b.json", document(changed))))
+    assert code == 1
+    assert "patient LB-100234: the post_injection_review visit on 2025-06-09 differs" in err
+    assert "clinician is 'Dr K. Osei' in the database and 'Dr Someone Else' in the file" in err
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{not json", "not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+    ('{"format": "assess-record/2", "patients": []}', "format: 'assess-record/1' was expected"),
+    ('[]', "(document): [] is not of type 'object'"),
+])
+def test_malformed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "f.json"
+    path.write_text(content)
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(path))
+    assert code == 1 and expected in err and err.count("\n") == 1
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(tmp_path / "nope.json"))
+    assert code == 1 and err == f"assess: {tmp_path / 'nope.json'}: no such file\n"
+
+
+def test_patients_search_and_show(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    run(capsys, db_url, "import", str(write(tmp_path / "in.json", sample_document())))
+    code, out, _ = run(capsys, db_url, "patients", "--search", "nunez")
+    assert code == 0 and "ITB-7" in out and "Núñez, José" in out and "LB-100234" not in out
+    _, out, _ = run(capsys, db_url, "patients", "--search", "2017-03-02", "--json")
+    assert [p["mrn"] for p in json.loads(out)] == ["LB-100234"]
+    assert json.loads(out)[0]["last_visit"] == "2025-06-09"
+    code, out, _ = run(capsys, db_url, "show", "LB-100234")
+    assert code == 0
+    assert "Müller, Zoë   MRN LB-100234" in out and "cerebral palsy (spastic diplegia), GMFCS III" in out
+    assert "Ankle plantarflexors (knee extended)  left" in out
+    assert "1+ (was 3, ▼ better)" in out
+    assert "Baclofen 20 mg/day since 2025-03-01" in out and "Baclofen 15" not in out
+    assert "Last botulinum toxin 2025-03-10: onabotulinumtoxinA (Botox), 100 U" in out
+    code, out, _ = run(capsys, db_url, "show", "ITB-7")
+    assert "Intrathecal baclofen pump since 2023-05-02, 180 µg/day at 500 µg/mL, last refill 2024-01-15" in out
+
+
+def test_show_unknown_patient(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "show", "NOPE")
+    assert code == 1 and err == "assess: no patient with MRN 'NOPE'\n"
+
+
+def test_export_to_a_missing_folder_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "export", "--out", str(tmp_path / "x" / "o.json"))
+    assert code == 1 and "does not exist" in err
+
+
+def test_db_upgrade_and_backup(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, db_url, "db", "upgrade")
+    assert code == 0 and "schema revision 0001_initial" in out
+    if db_url.startswith("sqlite"):
+        code, out, _ = run(capsys, db_url, "db", "backup", "--out", str(tmp_path / "b.db"))
+        assert code == 0 and (tmp_path / "b.db").stat().st_size > 0
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["export"])
+    assert exit_.value.code == 2
+    assert "the following arguments are required: --out" in capsys.readouterr().err
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    for command in ("import", "export", "patients", "show", "demo", "db"):
+        assert command in listing
+        with pytest.raises(SystemExit) as exit_:
+            main([command, "--help"])
+        assert exit_.value.code == 0 and "usage: assess" in capsys.readouterr().out
+
+
+def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "assess-record/1", "patients": [{"mrn": ""}]}')
+    result = subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "import",
+                             str(bad)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "patients[0]" in result.stderr
