@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from assess import __version__
+from assess.bulk import collector_paused
 from assess.db import Database, backup_sqlite, current_revision, database_url, open_database, sqlite_path
 from assess.errors import AssessError, RecordError
 from assess.labels import count
@@ -92,18 +93,19 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
     from assess.services.interchange import import_records
 
     batches = []
-    for path in args.files:
-        try:
-            batches.append((path, read_document(_load_json(path))))
-        except RecordError as error:
-            raise AssessError(f"{path}: {error}") from None
-    with db.transaction() as session:
-        reports = []
-        for path, records in batches:
+    with collector_paused():
+        for path in args.files:
             try:
-                reports.append((path, import_records(session, records, dry_run=args.dry_run)))
-            except AssessError as error:
+                batches.append((path, read_document(_load_json(path))))
+            except RecordError as error:
                 raise AssessError(f"{path}: {error}") from None
+        with db.transaction() as session:
+            reports = []
+            for path, records in batches:
+                try:
+                    reports.append((path, import_records(session, records, dry_run=args.dry_run)))
+                except AssessError as error:
+                    raise AssessError(f"{path}: {error}") from None
     verb = "would add" if args.dry_run else "added"
     for path, report in reports:
         unchanged = report.total("unchanged_visits") + report.total("unchanged_treatments")
@@ -195,7 +197,7 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 
     if args.patients < 1:
         raise UsageError("--patients must be at least 1")
-    with db.transaction() as session:
+    with collector_paused(), db.transaction() as session:
         report = add_demo_patients(session, args.patients, args.seed,
                                    progress=lambda done: print(f"\r{done}/{args.patients} patients", end="",
                                                                file=sys.stderr, flush=True))

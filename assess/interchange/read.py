@@ -92,17 +92,25 @@ def _goal(obj: dict[str, Any], path: Path) -> Goal:
                 _int(obj, "importance", path), _int(obj, "difficulty", path))
 
 
-def _finding(obj: dict[str, Any], path: Path) -> Finding:
-    tardieu = obj.get("tardieu", {})
-    tpath = path + ("tardieu",)
-    sustained = obj.get("clonus_sustained")
-    return Finding(
-        muscle_group=obj["muscle_group"], side=obj["side"], mas=obj.get("mas"),
-        tardieu_x=_int(tardieu, "x", tpath), tardieu_r1=_num(tardieu, "r1", tpath),
-        tardieu_r2=_num(tardieu, "r2", tpath), asas=_int(obj, "asas", path), prom=_num(obj, "prom", path),
-        mrc=obj.get("mrc"), reflex=obj.get("reflex"), clonus_beats=_int(obj, "clonus_beats", path),
-        clonus_sustained=sustained, note=obj.get("note"),
-    )
+def _whole(value: Any) -> int | None:
+    """The schema has checked the type (an integer, possibly written 2.0, never true/false)."""
+    return None if value is None else int(value)
+
+
+def _real(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _finding(obj: dict[str, Any]) -> Finding:
+    # The hot loop of an import (one call per finding): the schema has checked every type already.
+    get = obj.get
+    tardieu = get("tardieu")
+    x = r1 = r2 = None
+    if tardieu is not None:
+        x, r1, r2 = _whole(tardieu.get("x")), _real(tardieu.get("r1")), _real(tardieu.get("r2"))
+    return Finding(obj["muscle_group"], obj["side"], get("mas"), x, r1, r2, _whole(get("asas")),
+                   _real(get("prom")), get("mrc"), get("reflex"), _whole(get("clonus_beats")),
+                   get("clonus_sustained"), get("note"))
 
 
 def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
@@ -135,7 +143,7 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(obj.get("findings", [])):
-        finding = _finding(item, path + ("findings", i))
+        finding = _finding(item)
         key = (finding.muscle_group, finding.side)
         if key in seen:
             raise _fail(path + ("findings", i),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,22 @@ def _insert_returning_ids(session: Session, table: Any, values: list[dict[str, A
 def _insert(session: Session, table: Any, values: list[dict[str, Any]]) -> None:
     if values:
         session.execute(insert(table), values)
+
+
+def _bulk(session: Session, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows of plain str/int/float/bool values straight through the driver's executemany.
+
+    SQLAlchemy's per-row parameter handling costs more than the insert itself at import volumes
+    (hundreds of thousands of findings); these tables hold no dates or other values needing conversion.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})", rows)
 
 
 def insert_patients(session: Session, patients: Sequence[PatientDetails]) -> list[int]:
@@ -48,17 +65,20 @@ def insert_visits(session: Session, visits: Sequence[tuple[int, Visit]],
 def write_visit_parts(session: Session, visits: Sequence[tuple[int, tuple[int, Visit]]],
                       goal_ids: dict[tuple[int, str], int]) -> None:
     """Findings, triggers, symptoms and goal scores of visits whose rows exist."""
-    findings, triggers, symptoms, scores = [], [], [], []
+    findings: list[tuple[Any, ...]] = []
+    triggers: list[tuple[Any, ...]] = []
+    symptoms: list[tuple[Any, ...]] = []
+    scores: list[tuple[Any, ...]] = []
+    values_of = operator.attrgetter(*r.FINDING_FIELDS)  # one C call per finding, not fifteen getattr
     for visit_id, (patient_id, visit) in visits:
-        findings += [{"visit_id": visit_id, **r.finding_columns(f)} for f in visit.findings]
-        triggers += [{"visit_id": visit_id, "code": code} for code in visit.triggers]
-        symptoms += [{"visit_id": visit_id, "code": code} for code in visit.symptoms]
-        scores += [{"visit_id": visit_id, "goal_id": goal_ids[(patient_id, s.goal)], "score": s.score}
-                   for s in visit.goal_scores]
-    _insert(session, r.FINDING, findings)
-    _insert(session, r.TRIGGER, triggers)
-    _insert(session, r.SYMPTOM, symptoms)
-    _insert(session, r.GOAL_SCORE, scores)
+        findings += [(visit_id, *values_of(f)) for f in visit.findings]
+        triggers += [(visit_id, code) for code in visit.triggers]
+        symptoms += [(visit_id, code) for code in visit.symptoms]
+        scores += [(visit_id, goal_ids[(patient_id, s.goal)], s.score) for s in visit.goal_scores]
+    _bulk(session, r.FINDING, ("visit_id", *r.FINDING_FIELDS), findings)
+    _bulk(session, r.TRIGGER, ("visit_id", "code"), triggers)
+    _bulk(session, r.SYMPTOM, ("visit_id", "code"), symptoms)
+    _bulk(session, r.GOAL_SCORE, ("visit_id", "goal_id", "score"), scores)
 
 
 def delete_visit_parts(session: Session, visit_id: int) -> None:
@@ -79,7 +99,7 @@ def insert_treatments(session: Session, treatments: Sequence[tuple[int, Treatmen
         _insert(session, r.TREATMENT_TABLES[kind][0], values)
     session_ids = _insert_returning_ids(
         session, r.TOXIN, [{"patient_id": pid, **r.treatment_columns(t)} for pid, t in toxins])
-    _insert(session, r.INJECTION, [
-        {"session_id": sid, "muscle": i.muscle, "side": i.side, "units": i.units, "sites": i.sites}
+    _bulk(session, r.INJECTION, ("session_id", "muscle", "side", "units", "sites"), [
+        (sid, i.muscle, i.side, i.units, i.sites)
         for sid, (_, t) in zip(session_ids, toxins, strict=True) for i in t.injections
     ])
