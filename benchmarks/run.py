@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from assess.db import open_database  # noqa: E402
-from assess.interchange.read import read_document  # noqa: E402
-from assess.interchange.write import write_document  # noqa: E402
-from assess.services.history import patient_history  # noqa: E402
-from assess.services.interchange import export_records, import_records  # noqa: E402
-from assess.services.patients import find_patients  # noqa: E402
+from assess.db import open_database
+from assess.interchange.read import read_document
+from assess.interchange.write import write_document
+from assess.services.history import patient_history
+from assess.services.interchange import export_records, import_records
+from assess.services.patients import find_patients
 
 Row = tuple[str, str, str, str]
 

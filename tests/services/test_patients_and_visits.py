@@ -54,7 +54,7 @@ def test_invalid_details_name_the_field(database: Database) -> None:
     with pytest.raises(RecordError, match=r"^gmfcs: 'VI' is not one of"), database.transaction() as session:
         create_patient(session, bad)
     future = dataclasses.replace(ZOE, birth_date=dt.date.today() + dt.timedelta(days=1))
-    with pytest.raises(RecordError, match="^birth_date: .* is in the future"), database.transaction() as session:
+    with pytest.raises(RecordError, match=r"^birth_date: .* is in the future"), database.transaction() as session:
         create_patient(session, future)
 
 
@@ -161,7 +161,7 @@ def test_record_treatment_new_then_replaced(zoe: Database) -> None:
 
 def test_a_drug_stopped_before_it_started_is_refused(zoe: Database) -> None:
     drug = OralMedication("tizanidine", 6.0, dt.date(2025, 5, 1), stop=dt.date(2025, 4, 1))
-    with pytest.raises(RecordError, match="^stop: stop 2025-04-01 is before start 2025-05-01"), \
+    with pytest.raises(RecordError, match=r"^stop: stop 2025-04-01 is before start 2025-05-01"), \
             zoe.transaction() as session:
         record_treatment(session, "LB-1", drug)
 
