@@ -53,26 +53,10 @@ def parse_datetime(value: str, path: Path) -> dt.datetime:
         raise _fail(path, f"{value!r} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
     if moment.tzinfo is None:
         raise _fail(path, f"{value!r} has no time zone offset (add Z for UTC)")
-    return moment.astimezone(dt.UTC)
-
-
-def _int(obj: dict[str, Any], key: str, path: Path) -> int | None:
-    """A whole number; true/false are refused although Python counts them as 1/0."""
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not float(value).is_integer():
-        raise _fail(path + (key,), f"{value!r} is not an integer")
-    return int(value)
-
-
-def _num(obj: dict[str, Any], key: str, path: Path) -> float | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise _fail(path + (key,), f"{value!r} is not a number")
-    return float(value)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise _fail(path, f"{value!r} is out of the range of dates (years 1 to 9999 in UTC)") from None
 
 
 def _date(obj: dict[str, Any], key: str, path: Path) -> dt.date | None:
@@ -86,14 +70,14 @@ def _contact(obj: dict[str, Any]) -> Contact:
 
 
 def _goal(obj: dict[str, Any], path: Path) -> Goal:
-    baseline = _int(obj, "baseline", path)
+    baseline = _whole(obj.get("baseline"))
     assert baseline is not None  # required by the schema
     return Goal(obj["id"], obj["text"], parse_date(obj["set_on"], path + ("set_on",)), baseline,
-                _int(obj, "importance", path), _int(obj, "difficulty", path))
+                _whole(obj.get("importance")), _whole(obj.get("difficulty")))
 
 
 def _whole(value: Any) -> int | None:
-    """The schema has checked the type (an integer, possibly written 2.0, never true/false)."""
+    """The schema has checked the type (an integer, possibly written 2.0, never true/false): convert only."""
     return None if value is None else int(value)
 
 
@@ -115,20 +99,19 @@ def _finding(obj: dict[str, Any]) -> Finding:
 
 def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
     scats, das = obj.get("scats", {}), obj.get("das", {})
-    scats_path, das_path = path + ("scats",), path + ("das",)
     scores = VisitScores(
-        penn_frequency=_int(obj, "penn_frequency", path), penn_severity=_int(obj, "penn_severity", path),
-        pain_nrs=_int(obj, "pain_nrs", path),
-        scats_clonus=_int(scats, "clonus", scats_path),
-        scats_flexor_spasm=_int(scats, "flexor_spasm", scats_path),
-        scats_extensor_spasm=_int(scats, "extensor_spasm", scats_path),
-        das_hygiene=_int(das, "hygiene", das_path), das_dressing=_int(das, "dressing", das_path),
-        das_limb_position=_int(das, "limb_position", das_path), das_pain=_int(das, "pain", das_path),
+        penn_frequency=_whole(obj.get("penn_frequency")), penn_severity=_whole(obj.get("penn_severity")),
+        pain_nrs=_whole(obj.get("pain_nrs")),
+        scats_clonus=_whole(scats.get("clonus")),
+        scats_flexor_spasm=_whole(scats.get("flexor_spasm")),
+        scats_extensor_spasm=_whole(scats.get("extensor_spasm")),
+        das_hygiene=_whole(das.get("hygiene")), das_dressing=_whole(das.get("dressing")),
+        das_limb_position=_whole(das.get("limb_position")), das_pain=_whole(das.get("pain")),
     )
     if scores.penn_severity is not None and not scores.penn_frequency:
         raise _fail(path + ("penn_severity",),
-                    "Penn spasm severity is recorded only when spasm frequency is above 0 "
-                    f"(frequency is {scores.penn_frequency})")
+                    "Penn spasm severity is recorded only when spasm frequency is above 0 ("
+                    + ("frequency is 0)" if scores.penn_frequency == 0 else "no frequency is recorded)"))
     return scores
 
 
@@ -161,12 +144,12 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
             raise _fail(gpath + ("goal",), f"goal {goal.id!r} was set on {goal.set_on}, after this visit")
         if any(s.goal == goal.id for s in goal_scores):
             raise _fail(gpath + ("goal",), f"goal {goal.id!r} is scored twice in this visit")
-        score = _int(item, "score", gpath)
+        score = _whole(item.get("score"))
         assert score is not None
         goal_scores.append(GoalScore(goal.id, score))
     return Visit(
         date=date, type=obj["type"], clinician=obj["clinician"], status=status, signed_at=signed_at,
-        weight_kg=_num(obj, "weight_kg", path), findings=tuple(findings),
+        weight_kg=_real(obj.get("weight_kg")), findings=tuple(findings),
         scores=_scores(obj.get("scores", {}), path + ("scores",)),
         triggers=tuple(obj.get("triggers", [])), symptoms=tuple(obj.get("symptoms", [])),
         goal_scores=tuple(goal_scores), notes=obj.get("notes"),
@@ -187,10 +170,10 @@ def _treatment(obj: dict[str, Any], path: Path) -> Treatment:
         end = _date(obj, end_key, path)
         _period_end(start, end, end_key, path)
         if kind == "therapy":
-            return Therapy(obj["therapy"], start, end, _num(obj, "sessions_per_week", path), notes)
+            return Therapy(obj["therapy"], start, end, _real(obj.get("sessions_per_week")), notes)
         if kind == "orthosis":
             return Orthosis(obj["orthosis"], start, obj.get("body_region"), obj.get("side"), end, notes)
-        dose = _num(obj, "dose_mg_per_day", path)
+        dose = _real(obj.get("dose_mg_per_day"))
         assert dose is not None
         return OralMedication(obj["drug"], dose, start, end, notes)
     date = parse_date(obj["date"], path + ("date",))
@@ -201,17 +184,17 @@ def _treatment(obj: dict[str, Any], path: Path) -> Treatment:
             if any(j.muscle == item["muscle"] and j.side == item["side"] for j in injections):
                 raise _fail(ipath, f"{item['muscle']} {item['side']} is injected twice in this session "
                                    "(record it once with the total units and sites)")
-            units = _num(item, "units", ipath)
+            units = _real(item.get("units"))
             assert units is not None
-            injections.append(Injection(item["muscle"], item["side"], units, _int(item, "sites", ipath)))
-        return ToxinSession(date, obj["product"], tuple(injections), _num(obj, "dilution_units_per_ml", path),
+            injections.append(Injection(item["muscle"], item["side"], units, _whole(item.get("sites"))))
+        return ToxinSession(date, obj["product"], tuple(injections), _real(obj.get("dilution_units_per_ml")),
                             obj.get("lot"), obj.get("guidance"), notes)
     if kind == "itb_pump":
-        return PumpEvent(obj["event"], date, obj.get("pump_model"), _num(obj, "reservoir_ml", path),
-                         _num(obj, "volume_ml", path), _num(obj, "concentration_mcg_per_ml", path),
-                         _num(obj, "dose_mcg_per_day", path), _num(obj, "bolus_mcg", path), notes)
+        return PumpEvent(obj["event"], date, obj.get("pump_model"), _real(obj.get("reservoir_ml")),
+                         _real(obj.get("volume_ml")), _real(obj.get("concentration_mcg_per_ml")),
+                         _real(obj.get("dose_mcg_per_day")), _real(obj.get("bolus_mcg")), notes)
     if kind == "sdr":
-        return Sdr(date, obj.get("levels"), _num(obj, "rootlets_cut_percent", path), obj.get("surgeon"), notes)
+        return Sdr(date, obj.get("levels"), _real(obj.get("rootlets_cut_percent")), obj.get("surgeon"), notes)
     return Surgery(date, obj["procedure"], obj.get("side"), notes)
 
 

@@ -58,8 +58,10 @@ def _reference_error(document: Any) -> RecordError | None:
     if error is None:
         return None
     # For a failed anyOf (a vocabulary that also admits a clinic's x- code), the enum branch words it best.
-    if error.validator == "anyOf" and error.context:
-        enum_errors = [e for e in error.context if e.validator == "enum"]
+    # best_match may stop at the anyOf or descend into one of its branches (for a string it picks the x- pattern).
+    any_of = error if error.validator == "anyOf" else error.parent
+    if any_of is not None and any_of.validator == "anyOf" and any_of.context:
+        enum_errors = [e for e in any_of.context if e.validator == "enum"]
         if enum_errors:
             error = enum_errors[0]
     path = json_path(error.absolute_path)
@@ -74,8 +76,12 @@ def check_schema(document: Any) -> None:
         _fast_validator()(document)
     except fastjsonschema.JsonSchemaException as fast_error:
         error = _reference_error(document)
-        if error is None:  # the two validators disagree: trust the refusal, word it as we can
-            raise RecordError("(document)", str(fast_error)) from None
+        if error is None:
+            # The validators disagree only where Python's regular expressions are laxer than the
+            # schema's (ECMA 262): '$' also matches before a final newline. Trust the refusal.
+            path = fast_error.name.removeprefix("data").lstrip(".") or "(document)"
+            message = fast_error.message.removeprefix(fast_error.name).strip()
+            raise RecordError(path, f"{fast_error.value!r} {message}") from None
         raise error from None
     # fastjsonschema is laxer than 2020-12 in one place that matters: it takes true/false for 1/0
     # in an enum. Those are caught by the strict type checks in the conversion.

@@ -38,7 +38,8 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
     if isinstance(value, float):
         value = number(value)
     elif isinstance(value, dt.datetime):
-        value = value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # Seconds, or microseconds when the moment has them (a file from elsewhere): nothing is lost.
+        value = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     elif isinstance(value, dt.date):
         value = value.isoformat()
     out[key] = value
