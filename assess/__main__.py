@@ -1,7 +1,7 @@
-"""`python -m assess` runs the command line."""
+"""`python -m assess` is the `assess` command."""
 
 import sys
 
-from assess.cli import main
+from assess.launcher import main
 
 sys.exit(main())

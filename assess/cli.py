@@ -30,7 +30,8 @@ class UsageError(AssessError):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assess",
-        description="Spasticity assessment records. With no command, shows a summary of the database.",
+        description="Spasticity assessment records. With no command, opens the window (or, with no display, "
+        "says how to use the commands).",
     )
     parser.add_argument("--db", metavar="URL", help="database URL (default: $ASSESS_DATABASE_URL, else the "
                         "SQLite file in your data folder), e.g. postgresql+psycopg://user@host/assess")
@@ -258,8 +259,16 @@ COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients
             "demo": cmd_demo, "db": cmd_db}
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return _parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    return run(parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out a parsed command line; with no command, print the database summary."""
     try:
         db = open_database(database_url(args.db))
         try:

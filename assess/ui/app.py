@@ -1,0 +1,53 @@
+"""Starting the window: a display check first, then the database, then the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY = (
+    "assess: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from a "
+    "desktop session, or use the commands: assess patients, assess show MRN, assess import FILE, assess --help"
+)
+
+
+def display_available() -> bool:
+    """Whether Qt can open a window here; without this check Qt aborts with a misleading xcb message."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc")):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if platform.startswith("wayland"):
+        return bool(os.environ.get("WAYLAND_DISPLAY"))
+    if platform.startswith("xcb"):
+        return bool(os.environ.get("DISPLAY"))
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_window(db_url: str | None) -> int:
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    from assess.db import database_url, open_database
+    from assess.errors import AssessError
+    from assess.ui.main_window import MainWindow
+    from assess.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("assess")
+    app.setApplicationDisplayName("assess")
+    try:
+        db = open_database(database_url(db_url))
+    except AssessError as error:
+        print(f"assess: {error}", file=sys.stderr)
+        return 1
+    window = MainWindow(db, Settings.default())
+    window.show()
+    window.offer_restored_drafts()
+    try:
+        return app.exec()
+    finally:
+        db.close()

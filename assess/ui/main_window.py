@@ -1,0 +1,369 @@
+"""The main window: the patient list on the left, the open patient and its open visits in tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assess.db import Database
+from assess.drafts import DraftStore, VisitDraft
+from assess.errors import AssessError
+from assess.labels import words
+from assess.services.history import last_weight, patient_history
+from assess.services.patients import create_patient, find_patients, patient_details, update_patient
+from assess.services.visits import add_goal, record_treatment
+from assess.ui.messages import show_error
+from assess.ui.patient_dialog import PatientDialog
+from assess.ui.patient_list import PatientList
+from assess.ui.patient_view import PatientView
+from assess.ui.settings import Settings
+from assess.ui.visit_editor import VisitEditor
+
+OTHER_TREATMENTS = ("therapy", "orthosis", "oral_medication", "itb_pump", "sdr", "surgery")
+DEMO_PATIENTS = 40
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings
+        self.drafts = DraftStore(settings.drafts_folder)
+        self.mrn: str | None = None
+        self.setWindowTitle(f"assess — {db.describe()}")
+        self.resize(1280, 800)
+
+        self.patients = PatientList(db)
+        self.patients.patient_chosen.connect(self.open_patient)
+        self.recent = QListWidget()
+        self.recent.setAccessibleName("Recent patients")
+        self.recent.itemActivated.connect(self._on_recent_activated)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("Recent"))
+        side_layout.addWidget(self.recent)
+        side_layout.addWidget(QLabel("All patients"))
+        side_layout.addWidget(self.patients, 1)
+        side_layout.setStretch(1, 0)
+        self.recent.setMaximumHeight(150)
+        dock = QDockWidget("Patients")
+        dock.setObjectName("patients_dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        dock.setWidget(side)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+        self.view = PatientView()
+        self.welcome = self._welcome_page()
+        self.patient_page = QStackedWidget()
+        self.patient_page.addWidget(self.welcome)
+        self.patient_page.addWidget(self.view)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.addTab(self.patient_page, "Patient")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self._on_tabs_close_requested)
+        self.setCentralWidget(self.tabs)
+
+        self.view.new_visit_requested.connect(self.new_visit)
+        self.view.visit_open_requested.connect(self.open_visit)
+        self.view.toxin_requested.connect(lambda: self.add_treatment("botulinum_toxin"))
+        self.view.goal_requested.connect(self.add_goal)
+        self.view.edit_requested.connect(self.edit_patient)
+        menu = QMenu(self)
+        for kind in OTHER_TREATMENTS:
+            menu.addAction(words(kind).capitalize(), lambda k=kind: self.add_treatment(k))
+        self.view.other_treatment.setMenu(menu)
+        self._build_actions()
+        self._refresh_recent()
+        self._update_welcome()
+        self.statusBar().showMessage(f"Database: {db.describe()}")
+
+    # --- building -------------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        patient = bar.addMenu("&Patient")
+        self._action(patient, "&Find patient", "Ctrl+F", self.focus_search)
+        self._action(patient, "&New patient…", "Ctrl+Shift+P", self.new_patient)
+        self._action(patient, "&Edit patient…", "Ctrl+E", self.edit_patient)
+        patient.addSeparator()
+        self._action(patient, "Load &demo patients", None, self.load_demo)
+        self._action(patient, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        visit = bar.addMenu("&Visit")
+        self._action(visit, "&New visit today", "Ctrl+N", self.new_visit)
+        self._action(visit, "New visit on &another day…", "Ctrl+Shift+N", self.new_visit_on_day)
+        self._action(visit, "&Close tab", "Ctrl+W", lambda: self._on_tabs_close_requested(self.tabs.currentIndex()))
+        treatment = bar.addMenu("&Treatment")
+        self._action(treatment, "Botulinum &toxin session…", "Ctrl+T", lambda: self.add_treatment("botulinum_toxin"))
+        for kind in OTHER_TREATMENTS:
+            self._action(treatment, f"{words(kind).capitalize()}…", None, lambda k=kind: self.add_treatment(k))
+        self._action(treatment, "&Goal…", "Ctrl+G", self.add_goal)
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self.welcome_text = QLabel()
+        self.welcome_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome_text.setWordWrap(True)
+        self.welcome_text.setStyleSheet("font-size: 14pt;")
+        layout.addWidget(self.welcome_text)
+        self.first_patient = QPushButton("Create the first patient")
+        self.first_patient.clicked.connect(self.new_patient)
+        self.demo_button = QPushButton(f"Load {DEMO_PATIENTS} demo patients to try assess")
+        self.demo_button.clicked.connect(self.load_demo)
+        for button in (self.first_patient, self.demo_button):
+            button.setMinimumHeight(36)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _update_welcome(self) -> None:
+        empty = self.patients.model.rowCount() == 0 and not self.patients.search.text()
+        self.welcome_text.setText("There are no patients in this database yet." if empty
+                                  else "Choose a patient on the left (Ctrl+F to search, Enter to open).")
+        self.first_patient.setVisible(empty)
+        self.demo_button.setVisible(empty)
+
+    # --- patients -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    def open_patient(self, mrn: str) -> None:
+        try:
+            with self.db.transaction() as session:
+                record = patient_history(session, mrn)
+        except AssessError as error:
+            show_error(self, "Cannot open the patient", error)
+            self.settings.forget_recent(mrn)
+            self._refresh_recent()
+            return
+        self.mrn = mrn
+        self.view.show_record(record)
+        self.patient_page.setCurrentWidget(self.view)
+        self.tabs.setTabText(0, record.display_name)
+        self.tabs.setCurrentIndex(0)
+        self.settings.add_recent(mrn)
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent.clear()
+        recent = self.settings.recent_mrns()
+        if not recent:
+            return
+        with self.db.transaction() as session:
+            for mrn in recent:
+                found = [p for p in find_patients(session, mrn, limit=5) if p.mrn == mrn]
+                if found:
+                    item = QListWidgetItem(f"{found[0].display_name}  ·  {mrn}")
+                    item.setData(Qt.ItemDataRole.UserRole, mrn)
+                    self.recent.addItem(item)
+
+    def _on_recent_activated(self, item: QListWidgetItem) -> None:
+        self.open_patient(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def new_patient(self) -> None:
+        def save(details):  # type: ignore[no-untyped-def]
+            with self.db.transaction() as session:
+                create_patient(session, details)
+
+        details = PatientDialog.ask(self, None, save)
+        if details is not None:
+            self.patients.refresh()
+            self._update_welcome()
+            self.open_patient(details.mrn)
+            self.statusBar().showMessage(f"Patient {details.mrn} saved {_now()}")
+
+    def edit_patient(self) -> None:
+        if self.mrn is None:
+            return
+        mrn = self.mrn
+        with self.db.transaction() as session:
+            current, version = patient_details(session, mrn)
+
+        def save(details):  # type: ignore[no-untyped-def]
+            with self.db.transaction() as session:
+                update_patient(session, mrn, details, version)
+
+        details = PatientDialog.ask(self, current, save)
+        if details is not None:
+            self.patients.refresh()
+            self.open_patient(details.mrn)
+            self.statusBar().showMessage(f"Patient {details.mrn} saved {_now()}")
+
+    def load_demo(self) -> None:
+        from assess.bulk import collector_paused
+        from assess.services.demo import add_demo_patients
+
+        self.statusBar().showMessage("Adding demo patients…")
+        try:
+            with collector_paused(), self.db.transaction() as session:
+                report = add_demo_patients(session, DEMO_PATIENTS)
+        except AssessError as error:
+            show_error(self, "Demo patients not added", error)
+            return
+        self.patients.refresh()
+        self._update_welcome()
+        self.statusBar().showMessage(f"Added {report.new_patients} demo patients {_now()}")
+
+    # --- visits ---------------------------------------------------------------------------------
+    def _clinician(self) -> str | None:
+        if self.settings.clinician:
+            return self.settings.clinician
+        name, ok = QInputDialog.getText(self, "Clinician", "Your name as it should appear on visits:")
+        if not ok or not name.strip():
+            return None
+        self.settings.clinician = name.strip()
+        return self.settings.clinician
+
+    def new_visit(self, day: dt.date | None = None, visit_type: str | None = None) -> None:
+        """One keystroke (Ctrl+N) opens today's exam on its first cell."""
+        if self.mrn is None or self.view.record is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        day = day or dt.date.today()
+        if visit_type is None:
+            visit_type = "follow_up" if self.view.record.visits else "initial"
+        self.open_visit(day, visit_type)
+
+    def new_visit_on_day(self) -> None:
+        from assess.ui.new_visit_dialog import NewVisitDialog
+
+        if self.mrn is None:
+            return
+        chosen = NewVisitDialog.ask(self)
+        if chosen is not None:
+            self.new_visit(*chosen)
+
+    def open_visit(self, day: dt.date, visit_type: str, draft: VisitDraft | None = None) -> VisitEditor | None:
+        mrn = draft.mrn if draft else self.mrn
+        if mrn is None:
+            return None
+        for i in range(1, self.tabs.count()):
+            editor = self.tabs.widget(i)
+            if isinstance(editor, VisitEditor) and (editor.mrn, editor.visit_date, editor.visit_type) == (
+                    mrn, day, visit_type):
+                self.tabs.setCurrentIndex(i)
+                return editor
+        clinician = draft.visit.clinician if draft else self._clinician()
+        if clinician is None:
+            return None
+        editor = VisitEditor(self.db, mrn, day, visit_type, clinician, self.drafts)
+        if draft is not None:
+            editor.restore(draft)
+        editor.status_changed.connect(self.statusBar().showMessage)
+        editor.visit_saved.connect(self._on_editor_visit_saved)
+        index = self.tabs.addTab(editor, f"{mrn} · {day} {words(visit_type)}")
+        self.tabs.setCurrentIndex(index)
+        editor.setFocus()
+        return editor
+
+    def _on_editor_visit_saved(self, mrn: str) -> None:
+        self.patients.refresh()
+        if mrn == self.mrn:
+            self.open_patient(mrn)
+            self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
+
+    def _on_tabs_close_requested(self, index: int) -> None:
+        if index <= 0:
+            return
+        self.tabs.widget(index).deleteLater()
+        self.tabs.removeTab(index)
+
+    def offer_restored_drafts(self) -> None:
+        """After a crash or power cut: offer the exams that were autosaved but not saved."""
+        drafts = self.drafts.load_all()
+        if not drafts:
+            return
+        lines = "\n".join(f"• {d.mrn}: {words(d.visit.type)} on {d.visit.date}, autosaved "
+                          f"{d.saved_at.astimezone():%Y-%m-%d %H:%M:%S}" for d in drafts)
+        answer = QMessageBox.question(
+            self, "Unsaved exams recovered",
+            f"These exams were not saved when assess last closed:\n{lines}\n\nOpen them to review and save?")
+        if answer == QMessageBox.StandardButton.Yes:
+            for draft in drafts:
+                self.restore_draft(draft)
+
+    def restore_draft(self, draft: VisitDraft) -> VisitEditor | None:
+        return self.open_visit(draft.visit.date, draft.visit.type, draft)
+
+    # --- treatments and goals -----------------------------------------------------------------
+    def add_treatment(self, kind: str) -> None:
+        if self.mrn is None or self.view.record is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        record = self.view.record
+        if kind == "botulinum_toxin":
+            from assess.ui.toxin_dialog import ToxinSessionDialog
+
+            weight = last_weight(record)
+            treatment = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None)
+        else:
+            from assess.ui.treatment_dialog import TreatmentDialog
+
+            treatment = TreatmentDialog.ask(self, kind, record.details)
+        if treatment is None:
+            return
+        try:
+            with self.db.transaction() as session:
+                record_treatment(session, record.mrn, treatment)
+        except AssessError as error:
+            show_error(self, "Treatment not saved", error)
+            return
+        self.open_patient(record.mrn)
+        self.statusBar().showMessage(f"{words(kind).capitalize()} saved {_now()}")
+
+    def add_goal(self) -> None:
+        if self.view.record is None:
+            return
+        from assess.ui.goal_dialog import GoalDialog
+
+        record = self.view.record
+        goal = GoalDialog.ask(self, record.details, record.goals)
+        if goal is None:
+            return
+        try:
+            with self.db.transaction() as session:
+                add_goal(session, record.mrn, goal)
+        except AssessError as error:
+            show_error(self, "Goal not saved", error)
+            return
+        self.open_patient(record.mrn)
+        self.statusBar().showMessage(f"Goal saved {_now()}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.
+        event.accept()
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+

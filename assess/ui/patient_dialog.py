@@ -1,0 +1,187 @@
+"""The new/edit patient dialog: demographics, diagnosis, GMFCS, primary care doctor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assess.domain import DIAGNOSES, SEXES, Contact, PatientDetails
+from assess.errors import AssessError, DuplicateError, RecordError
+from assess.labels import words
+from assess.scoring.scales import GMFCS
+
+SaveDetails = Callable[[PatientDetails], None]
+_PCP_FIELDS = ("name", "practice", "address", "phone", "fax", "email")
+
+
+class PatientDialog(QDialog):
+    def __init__(self, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit patient" if initial else "New patient")
+        self._save = save
+        self.result_details: PatientDetails | None = None
+        self.mrn = self._line("MRN", "Medical record number")
+        self.family_name = self._line("Family name", "Family name")
+        self.given_name = self._line("Given name", "Given name")
+        self.birth_date = QDateEdit()
+        self.birth_date.setDisplayFormat("yyyy-MM-dd")
+        self.birth_date.setCalendarPopup(True)
+        self.birth_date.setMaximumDate(QDate.currentDate())
+        self.birth_date.setAccessibleName("Birth date")
+        self.sex = self._combo("Sex", [(words(s) if s != "unknown" else "unknown", s) for s in SEXES])
+        self.diagnosis = self._combo("Diagnosis", [(words(d), d) for d in DIAGNOSES])
+        self.diagnosis_note = self._line("Diagnosis note", "Cause, type, e.g. spastic diplegia")
+        self.gmfcs = self._combo("GMFCS", [("not classified", None)]
+                                 + [(f"{g.label} – {g.meaning}", g.label) for g in GMFCS.grades])
+        self.pcp = {name: self._line(f"Primary care {name}", "") for name in _PCP_FIELDS}
+        self.errors: dict[str, QLabel] = {}
+
+        form = QFormLayout()
+        for label, widget, key in (("MRN", self.mrn, "mrn"), ("Family name", self.family_name, "family_name"),
+                                   ("Given name", self.given_name, "given_name"),
+                                   ("Birth date", self.birth_date, "birth_date"), ("Sex", self.sex, "sex"),
+                                   ("Diagnosis", self.diagnosis, "diagnosis"),
+                                   ("Diagnosis note", self.diagnosis_note, "diagnosis_note"),
+                                   ("GMFCS", self.gmfcs, "gmfcs")):
+            form.addRow(label, self._with_error(widget, key))
+        pcp_box = QGroupBox("Primary care doctor (receives the report)")
+        pcp_form = QFormLayout(pcp_box)
+        for name, title in zip(_PCP_FIELDS, ("Name", "Practice", "Address", "Phone", "Fax", "Email"), strict=True):
+            pcp_form.addRow(title, self._with_error(self.pcp[name], f"primary_care.{name}"))
+        self.general_error = QLabel()
+        self.general_error.setObjectName("general_error")
+        self.general_error.setStyleSheet("color: #b00020;")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(pcp_box)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+        self._fill(initial)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails) -> PatientDetails | None:
+        """Show the dialog; `save` is called on Save and the dialog stays open while it refuses."""
+        dialog = cls(parent, initial, save)
+        dialog.exec()
+        return dialog.result_details
+
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _combo(self, name: str, items: list[tuple[str, str | None]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        for text, value in items:
+            combo.addItem(text, value)
+        return combo
+
+    def _with_error(self, widget: QWidget, key: str) -> QWidget:
+        """The field with a red line under it where its validation message appears."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet("color: #b00020;")
+        error.setWordWrap(True)
+        error.hide()
+        layout.addWidget(error)
+        self.errors[key] = error
+        return box
+
+    def _fill(self, initial: PatientDetails | None) -> None:
+        if initial is None:
+            self.birth_date.setDate(QDate.currentDate().addYears(-10))
+            self.sex.setCurrentIndex(SEXES.index("unknown"))
+            return
+        self.mrn.setText(initial.mrn)
+        self.family_name.setText(initial.family_name)
+        self.given_name.setText(initial.given_name)
+        self.birth_date.setDate(QDate(initial.birth_date.year, initial.birth_date.month, initial.birth_date.day))
+        self.sex.setCurrentIndex(max(0, self.sex.findData(initial.sex)))
+        if self.diagnosis.findData(initial.diagnosis) < 0:  # a clinic's own x- diagnosis
+            self.diagnosis.addItem(words(initial.diagnosis), initial.diagnosis)
+        self.diagnosis.setCurrentIndex(self.diagnosis.findData(initial.diagnosis))
+        self.diagnosis_note.setText(initial.diagnosis_note or "")
+        self.gmfcs.setCurrentIndex(max(0, self.gmfcs.findData(initial.gmfcs)))
+        if initial.primary_care:
+            for name in _PCP_FIELDS:
+                self.pcp[name].setText(getattr(initial.primary_care, name) or "")
+
+    def details(self) -> PatientDetails:
+        """What the form says, as typed (the services check it)."""
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        born = self.birth_date.date()
+        contact = None
+        pcp_values = {name: text(self.pcp[name]) for name in _PCP_FIELDS}
+        if any(pcp_values.values()):
+            contact = Contact(pcp_values["name"] or "", *(pcp_values[n] for n in _PCP_FIELDS[1:]))
+        return PatientDetails(
+            mrn=self.mrn.text().strip(), family_name=self.family_name.text().strip(),
+            given_name=self.given_name.text().strip(), birth_date=dt.date(born.year(), born.month(), born.day()),
+            sex=self.sex.currentData(), diagnosis=self.diagnosis.currentData(),
+            diagnosis_note=text(self.diagnosis_note), gmfcs=self.gmfcs.currentData(), primary_care=contact,
+        )
+
+    def _show_error(self, key: str, message: str) -> None:
+        for label in self.errors.values():
+            label.hide()
+        self.general_error.hide()
+        label = self.errors.get(key)
+        if label is None:
+            self.general_error.setText(message)
+            self.general_error.show()
+            return
+        label.setText(message)
+        label.show()
+        field = label.parentWidget().layout().itemAt(0).widget()
+        field.setFocus()
+
+    def _on_buttons_accepted(self) -> None:
+        details = self.details()
+        try:
+            self._save(details)
+        except RecordError as error:
+            self._show_error(error.path, _readable(error.message))
+            return
+        except DuplicateError as error:
+            self._show_error("mrn", str(error))
+            return
+        except AssessError as error:
+            self._show_error("", str(error))
+            return
+        self.result_details = details
+        self.accept()
+
+
+def _readable(message: str) -> str:
+    """Schema messages for empty text say "should be non-empty"; say it as a person would."""
+    if message.startswith("'' should be non-empty") or message.endswith("is too short"):
+        return "Required."
+    return message

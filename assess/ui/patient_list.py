@@ -1,0 +1,147 @@
+"""The patient list: search as you type over every patient, and the recently opened ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from assess.db import Database
+from assess.labels import words
+from assess.services.patients import PatientSummary, find_patients
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+MRN_ROLE = Qt.ItemDataRole.UserRole + 2
+SHOWN = 200  # rows shown for a search; the database finds them in milliseconds among 10,000 patients
+
+
+class PatientListModel(QAbstractTableModel):
+    NAME, MRN, BORN, DIAGNOSIS, LAST_VISIT = range(5)
+    HEADERS = ("Name", "MRN", "Born", "Diagnosis", "Last visit")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PatientSummary] = []
+
+    def set_rows(self, rows: Sequence[PatientSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> PatientSummary:
+        return self._rows[index]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (p.display_name, p.mrn, p.birth_date.isoformat(),
+                    words(p.diagnosis) + (f", GMFCS {p.gmfcs}" if p.gmfcs else ""),
+                    p.last_visit.isoformat() if p.last_visit else "—")[column]
+        if role == SORT_ROLE:
+            return (p.display_name.casefold(), p.mrn, p.birth_date, p.diagnosis,
+                    p.last_visit.toordinal() if p.last_visit else 0)[column]
+        if role == MRN_ROLE:
+            return p.mrn
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{p.display_name}, MRN {p.mrn}, born {p.birth_date}"
+        return None
+
+
+class _SearchBox(QLineEdit):
+    """Down arrow moves into the results, so the list is driven from the keyboard."""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class PatientList(QWidget):
+    """Search field over the patient table; Enter or a double click opens the patient."""
+
+    patient_chosen = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.search = _SearchBox()
+        self.search.setPlaceholderText("Search name, MRN or birth date (Ctrl+F)")
+        self.search.setAccessibleName("Search patients")
+        self.search.setClearButtonEnabled(True)
+        self.model = PatientListModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Patients")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(PatientListModel.NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (PatientListModel.MRN, PatientListModel.BORN, PatientListModel.LAST_VISIT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.hideColumn(PatientListModel.DIAGNOSIS)
+        self.count = QLabel()
+        self.count.setObjectName("patient_count")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.returnPressed.connect(self._on_search_return_pressed)
+        self.search.down_pressed.connect(self._on_search_down_pressed)
+        self.table.activated.connect(self._on_table_activated)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._db.transaction() as session:
+            rows = find_patients(session, self.search.text(), limit=SHOWN + 1)
+        self.model.set_rows(rows[:SHOWN])
+        if self.search.text().strip():
+            more = "+" if len(rows) > SHOWN else ""
+            self.count.setText(f"{min(len(rows), SHOWN)}{more} found" if rows else "No patient matches")
+        else:
+            self.count.setText(f"first {SHOWN} of all patients, by name" if len(rows) > SHOWN
+                               else f"{len(rows)} patients")
+        if rows:
+            self.table.selectRow(0)
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self.refresh()
+
+    def _on_search_return_pressed(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.patient_chosen.emit(self.model.row(index.row()).mrn)
+
+    def _on_search_down_pressed(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() > 1:
+            self.table.selectRow(min(1, self.model.rowCount() - 1))
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.patient_chosen.emit(self.model.row(index.row()).mrn)

@@ -1,0 +1,231 @@
+"""Table models of the patient view: the timeline, the latest findings with change, the goals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from assess.domain import (
+    OralMedication,
+    Orthosis,
+    PatientRecord,
+    PumpEvent,
+    Sdr,
+    Surgery,
+    Therapy,
+    ToxinSession,
+    Treatment,
+    Visit,
+    treatment_date,
+)
+from assess.labels import words
+from assess.scoring.change import FindingChange, ScaleChange, worsening
+from assess.scoring.gas import goal_weight, visit_t_score
+from assess.scoring.muscles import group_name, muscle_name
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+DISPLAY = Qt.ItemDataRole.DisplayRole
+# Colour and shape together (UX.md): ▼ better in blue, ▲ worse in orange — a colour-blind-safe pair.
+BETTER, WORSE = QColor("#0b5fa5"), QColor("#c05200")
+MARKS = {"better": " ▼", "worse": " ▲", "same": "", "changed": " ≠", "new": ""}
+
+
+class _TableModel(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: dt.date
+    what: str
+    details: str
+    status: str
+    flagged: bool
+    visit: Visit | None = None
+    treatment: Treatment | None = None
+
+
+def _treatment_line(t: Treatment) -> tuple[str, str]:
+    if isinstance(t, ToxinSession):
+        muscles = ", ".join(f"{i.side[0].upper()} {muscle_name(i.muscle).lower()} {i.units:g}" for i in t.injections)
+        return f"Botulinum toxin {t.total_units:g} U", f"{words(t.product)}: {muscles}"
+    if isinstance(t, OralMedication):
+        until = f" until {t.stop}" if t.stop else ""
+        return f"{words(t.drug).capitalize()} {t.dose_mg_per_day:g} mg/day", f"from {t.start}{until}"
+    if isinstance(t, PumpEvent):
+        parts = [f"{t.dose_mcg_per_day:g} µg/day" if t.dose_mcg_per_day is not None else "",
+                 f"{t.concentration_mcg_per_ml:g} µg/mL" if t.concentration_mcg_per_ml is not None else "",
+                 f"{t.volume_ml:g} mL" if t.volume_ml is not None else ""]
+        return f"Pump {words(t.event)}", ", ".join(p for p in parts if p)
+    if isinstance(t, Therapy):
+        return words(t.therapy).capitalize(), f"from {t.start}" + (f" to {t.end}" if t.end else ", ongoing")
+    if isinstance(t, Orthosis):
+        where = f" ({t.body_region}{', ' + words(t.side) if t.side else ''})" if t.body_region else ""
+        return f"{words(t.orthosis).capitalize()}{where}", f"from {t.start}" + (f" to {t.end}" if t.end else "")
+    if isinstance(t, Sdr):
+        return "Selective dorsal rhizotomy", ", ".join(x for x in (t.levels, f"{t.rootlets_cut_percent:g}% cut"
+                                                                   if t.rootlets_cut_percent else None) if x)
+    assert isinstance(t, Surgery)
+    return t.procedure, words(t.side) if t.side else ""
+
+
+def timeline(record: PatientRecord) -> list[TimelineEntry]:
+    """Visits and treatments in one list, newest first."""
+    entries = []
+    for visit in record.visits:
+        flag = worsening(record.visits, visit)
+        scored = sum(1 for f in visit.findings)
+        details = f"{scored} findings" + (f", weight {visit.weight_kg:g} kg" if visit.weight_kg else "")
+        if flag:
+            details += " — worse since the previous visit"
+        entries.append(TimelineEntry(visit.date, words(visit.type).capitalize(), details,
+                                     "signed" if visit.status == "signed" else "DRAFT", bool(flag), visit=visit))
+    for treatment in record.treatments:
+        what, details = _treatment_line(treatment)
+        entries.append(TimelineEntry(treatment_date(treatment), what, details, "", False, treatment=treatment))
+    entries.sort(key=lambda e: (e.date, e.visit is not None), reverse=True)
+    return entries
+
+
+class TimelineModel(_TableModel):
+    DATE, WHAT, DETAILS, STATUS = range(4)
+    HEADERS = ("Date", "What", "Details", "Status")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[TimelineEntry] = []
+
+    def set_rows(self, rows: Sequence[TimelineEntry]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def entry(self, row: int) -> TimelineEntry:
+        return self._rows[row]
+
+    def _count(self) -> int:
+        return len(self._rows)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        e = self._rows[index.row()]
+        if role == DISPLAY:
+            status = e.status + (" ⚠ worse" if e.flagged else "")
+            return (e.date.isoformat(), e.what, e.details, status.strip())[index.column()]
+        if role == SORT_ROLE:
+            return (e.date.toordinal(), e.what, e.details, e.status)[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and e.flagged and index.column() == self.STATUS:
+            return QBrush(WORSE)
+        return None
+
+
+SCALES = (("mas", "MAS"), ("tardieu_r1", "R1"), ("prom", "PROM"))
+
+
+class LatestFindingsModel(_TableModel):
+    """One row per muscle group; for each scale a left and a right column, value with ▲/▼."""
+
+    HEADERS = ("Muscle group",) + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._groups: list[str] = []
+        self._cells: dict[tuple[str, str], FindingChange] = {}
+
+    def set_changes(self, changes: Sequence[FindingChange]) -> None:
+        self.beginResetModel()
+        self._groups = list(dict.fromkeys(c.muscle_group for c in changes))
+        self._cells = {(c.muscle_group, c.side): c for c in changes}
+        self.endResetModel()
+
+    def _count(self) -> int:
+        return len(self._groups)
+
+    def change_at(self, row: int, column: int) -> ScaleChange | None:
+        if column == 0:
+            return None
+        scale, _ = SCALES[(column - 1) // 2]
+        side = ("left", "right")[(column - 1) % 2]
+        cell = self._cells.get((self._groups[row], side))
+        return cell.change(scale) if cell else None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        group = self._groups[index.row()]
+        if index.column() == 0:
+            return group_name(group) if role in (DISPLAY, SORT_ROLE) else None
+        change = self.change_at(index.row(), index.column())
+        if change is None:
+            return None
+        value = f"{change.current:g}°" if isinstance(change.current, float) else str(change.current)
+        if role == DISPLAY:
+            return value + MARKS[change.direction]
+        if role == Qt.ItemDataRole.ForegroundRole and change.direction in ("better", "worse"):
+            return QBrush(BETTER if change.direction == "better" else WORSE)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if change.previous is None:
+                return "First examination of this scale"
+            before = f"{change.previous:g}°" if isinstance(change.previous, float) else change.previous
+            return f"{change.direction}: was {before} on {change.previous_date}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class GoalsModel(_TableModel):
+    TEXT, SET_ON, WEIGHT, BASELINE, LATEST = range(5)
+    HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._record: PatientRecord | None = None
+
+    def set_record(self, record: PatientRecord) -> None:
+        self.beginResetModel()
+        self._record = record
+        self.endResetModel()
+
+    def _count(self) -> int:
+        return len(self._record.goals) if self._record else 0
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or self._record is None or role != DISPLAY:
+            return None
+        goal = self._record.goals[index.row()]
+        scores = [(v.date, s.score) for v in self._record.visits for s in v.goal_scores if s.goal == goal.id]
+        latest = f"{scores[-1][1]:+d} on {scores[-1][0]}" if scores else "not scored"
+        return (goal.text, goal.set_on.isoformat(), f"{goal_weight(goal):g}", f"{goal.baseline:+d}",
+                latest)[index.column()]
+
+
+def t_scores(record: PatientRecord) -> list[tuple[dt.date, float]]:
+    """The GAS T-score of every visit that scored goals, oldest first."""
+    result = []
+    for visit in record.visits:
+        if visit.goal_scores:
+            t = visit_t_score(record.goals, visit.date, visit.goal_scores)
+            if t is not None:
+                result.append((visit.date, t))
+    return result

@@ -1,0 +1,144 @@
+"""The patient view: who, the timeline of visits and treatments, the latest findings with change, goals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assess.domain import PatientRecord, age_in_years
+from assess.labels import words
+from assess.scoring.change import latest_findings
+from assess.services.history import last_weight
+from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
+
+
+def header_text(record: PatientRecord, today: dt.date) -> str:
+    """'Müller, Zoë · 8 y · born 2017-03-02 · MRN LB-100234 · cerebral palsy, GMFCS III · 22.6 kg · PCP ...'."""
+    parts = [f"<b>{record.display_name}</b>", f"{age_in_years(record.birth_date, today)} y",
+             f"born {record.birth_date}", f"MRN {record.mrn}",
+             words(record.diagnosis) + (f" ({record.diagnosis_note})" if record.diagnosis_note else "")
+             + (f", GMFCS {record.gmfcs}" if record.gmfcs else "")]
+    weight = last_weight(record)
+    if weight:
+        parts.append(f"{weight[0]:g} kg ({weight[1]})")
+    if record.primary_care:
+        phone = f", {record.primary_care.phone}" if record.primary_care.phone else ""
+        parts.append(f"PCP {record.primary_care.name}{phone}")
+    return " · ".join(parts)
+
+
+def _table(model: TimelineModel | LatestFindingsModel | GoalsModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    return table
+
+
+class PatientView(QWidget):
+    """Shows one patient; the buttons ask the main window to act (it owns dialogs and editors)."""
+
+    new_visit_requested = Signal()
+    visit_open_requested = Signal(object, str)  # date, visit type
+    toxin_requested = Signal()
+    treatment_requested = Signal(str)  # kind
+    goal_requested = Signal()
+    edit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record: PatientRecord | None = None
+        self.header = QLabel()
+        self.header.setObjectName("patient_header")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("font-size: 14pt; padding: 4px 2px;")
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        for text, signal, name in (("New visit (Ctrl+N)", self.new_visit_requested, "New visit"),
+                                   ("Toxin session (Ctrl+T)", self.toxin_requested, "Toxin session"),
+                                   ("Goal…", self.goal_requested, "New goal"),
+                                   ("Edit patient (Ctrl+E)", self.edit_requested, "Edit patient")):
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.clicked.connect(signal.emit)
+            buttons.addWidget(button)
+        self.other_treatment = QPushButton("Other treatment…")
+        self.other_treatment.setAccessibleName("Other treatment")
+        buttons.insertWidget(2, self.other_treatment)
+        buttons.addStretch(1)
+        self.timeline_model = TimelineModel()
+        self.timeline = _table(self.timeline_model, "Timeline of visits and treatments")
+        self.timeline.horizontalHeader().setSectionResizeMode(TimelineModel.DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.timeline.activated.connect(self._on_timeline_activated)
+        self.findings_model = LatestFindingsModel()
+        self.findings = _table(self.findings_model, "Latest findings with change since the previous visit")
+        self.findings.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.goals_model = GoalsModel()
+        self.goals = _table(self.goals_model, "Goals")
+        self.goals.horizontalHeader().setSectionResizeMode(GoalsModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.t_score = QLabel()
+        self.t_score.setObjectName("t_scores")
+        self.t_score.setWordWrap(True)
+        goals_page = QWidget()
+        goals_layout = QVBoxLayout(goals_page)
+        goals_layout.addWidget(self.goals)
+        goals_layout.addWidget(self.t_score)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.findings, "Latest findings")
+        self.tabs.addTab(goals_page, "Goals")
+        legend = QLabel("▼ better  ▲ worse than the previous examination (an angle changes by 10° or more)")
+        legend.setStyleSheet("color: #555;")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tabs)
+        right_layout.addWidget(legend)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("Timeline (Enter opens a visit)"))
+        left_layout.addWidget(self.timeline)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+
+    def show_record(self, record: PatientRecord, today: dt.date | None = None) -> None:
+        self.record = record
+        self.header.setText(header_text(record, today or dt.date.today()))
+        self.timeline_model.set_rows(timeline(record))
+        self.timeline.resizeColumnToContents(TimelineModel.DATE)
+        self.timeline.resizeColumnToContents(TimelineModel.WHAT)
+        self.findings_model.set_changes(latest_findings(record.visits))
+        self.goals_model.set_record(record)
+        scores = t_scores(record)
+        self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
+                             + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
+                             else "No goals scored yet.")
+
+    def _on_timeline_activated(self, index: object) -> None:
+        entry = self.timeline_model.entry(self.timeline.currentIndex().row())
+        if entry.visit is not None:
+            self.visit_open_requested.emit(entry.visit.date, entry.visit.type)

@@ -1,0 +1,52 @@
+"""The workstation's own settings (recent patients, clinician name, exam order): an INI file per user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+RECENT_COUNT = 10
+
+
+class Settings:
+    """Settings of this workstation and user; the clinic-wide ones live in the database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._qt = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @classmethod
+    def default(cls) -> Settings:
+        from platformdirs import user_config_dir
+
+        return cls(Path(user_config_dir("assess", appauthor=False)) / "assess.ini")
+
+    @property
+    def drafts_folder(self) -> Path:
+        """Autosaved exams live beside the settings, on this workstation, until they are saved."""
+        return self.path.parent / "drafts"
+
+    def recent_mrns(self) -> list[str]:
+        value = self._qt.value("recent/mrns", [])
+        if isinstance(value, str):  # QSettings returns a lone item as a plain string
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def add_recent(self, mrn: str) -> None:
+        recent = [mrn] + [m for m in self.recent_mrns() if m != mrn]
+        self._qt.setValue("recent/mrns", recent[:RECENT_COUNT])
+        self._qt.sync()
+
+    def forget_recent(self, mrn: str) -> None:
+        self._qt.setValue("recent/mrns", [m for m in self.recent_mrns() if m != mrn])
+        self._qt.sync()
+
+    @property
+    def clinician(self) -> str:
+        return str(self._qt.value("exam/clinician", "") or "")
+
+    @clinician.setter
+    def clinician(self, name: str) -> None:
+        self._qt.setValue("exam/clinician", name)
+        self._qt.sync()

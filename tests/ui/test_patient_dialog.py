@@ -1,0 +1,87 @@
+"""The patient dialog: what it builds, and validation messages at the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from assess.db import Database
+from assess.domain import Contact, PatientDetails
+from assess.services.patients import create_patient, patient_details
+from assess.ui.patient_dialog import PatientDialog
+
+ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy",
+                     "spastic diplegia", "III", Contact("Dr A. Rao", phone="555-0100"))
+
+
+def _saver(database: Database):  # type: ignore[no-untyped-def]
+    def save(details: PatientDetails) -> None:
+        with database.transaction() as session:
+            create_patient(session, details)
+    return save
+
+
+def test_filled_form_saves_the_exact_patient(qtbot: QtBot, database: Database) -> None:
+    dialog = PatientDialog(None, None, _saver(database))
+    qtbot.addWidget(dialog)
+    dialog.mrn.setText("LB-1")
+    dialog.family_name.setText("Müller")  # non-ASCII: setText, not keyClicks (QTest is ASCII only)
+    dialog.given_name.setText("Zoë")
+    dialog.birth_date.setDate(QDate(2017, 3, 2))
+    dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
+    dialog.diagnosis.setCurrentIndex(dialog.diagnosis.findData("cerebral_palsy"))
+    dialog.diagnosis_note.setText("spastic diplegia")
+    dialog.gmfcs.setCurrentIndex(dialog.gmfcs.findData("III"))
+    dialog.pcp["name"].setText("Dr A. Rao")
+    dialog.pcp["phone"].setText("555-0100")
+    dialog._on_buttons_accepted()
+    assert dialog.result_details == ZOE
+    with database.transaction() as session:
+        assert patient_details(session, "LB-1")[0] == ZOE
+
+
+def test_missing_name_is_shown_at_the_field(qtbot: QtBot, database: Database) -> None:
+    dialog = PatientDialog(None, None, _saver(database))
+    qtbot.addWidget(dialog)
+    dialog.mrn.setText("LB-2")
+    dialog.given_name.setText("Anna")
+    dialog._on_buttons_accepted()
+    assert dialog.result_details is None
+    assert not dialog.errors["family_name"].isHidden()
+    assert dialog.errors["family_name"].text() == "Required."
+
+
+def test_duplicate_mrn_is_shown_at_the_mrn_and_nothing_changes(qtbot: QtBot, database: Database) -> None:
+    with database.transaction() as session:
+        create_patient(session, ZOE)
+    dialog = PatientDialog(None, None, _saver(database))
+    qtbot.addWidget(dialog)
+    dialog.mrn.setText("LB-1")
+    dialog.family_name.setText("Other")
+    dialog.given_name.setText("Person")
+    dialog._on_buttons_accepted()
+    assert dialog.result_details is None
+    assert "belongs to another patient" in dialog.errors["mrn"].text()
+    with database.transaction() as session:
+        assert patient_details(session, "LB-1")[0].family_name == "Müller"
+
+
+def test_primary_care_without_a_name_is_refused_at_its_name(qtbot: QtBot, database: Database) -> None:
+    dialog = PatientDialog(None, None, _saver(database))
+    qtbot.addWidget(dialog)
+    dialog.mrn.setText("LB-3")
+    dialog.family_name.setText("A")
+    dialog.given_name.setText("B")
+    dialog.pcp["phone"].setText("555")
+    dialog._on_buttons_accepted()
+    assert dialog.result_details is None
+    assert dialog.errors["primary_care.name"].text() == "Required."
+
+
+def test_editing_shows_the_stored_values(qtbot: QtBot) -> None:
+    dialog = PatientDialog(None, ZOE, lambda details: None)
+    qtbot.addWidget(dialog)
+    assert dialog.details() == ZOE
+    assert dialog.windowTitle() == "Edit patient"
