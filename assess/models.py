@@ -52,8 +52,10 @@ def utcnow() -> dt.datetime:
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
-    listed = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IS NULL OR {column} IN ({listed})"
+    """'column is one of values' as a chain of comparisons: SQLite builds a temporary index for a long
+    IN (...) list at every row of an executemany, a third of the cost of importing findings."""
+    listed = " OR ".join(f"{column} = '{v}'" for v in values)
+    return f"{column} IS NULL OR {listed}"
 
 
 class Base(DeclarativeBase):
@@ -157,7 +159,7 @@ class FindingRow(Base):
     __tablename__ = "finding"
     __table_args__ = (
         UniqueConstraint("visit_id", "muscle_group", "side"),
-        CheckConstraint("side IN ('left', 'right')", name="side"),
+        CheckConstraint("side = 'left' OR side = 'right'", name="side"),
         CheckConstraint(_in("mas", ("0", "1", "1+", "2", "3", "4")), name="mas"),
         CheckConstraint(_in("mrc", ("0", "1", "2", "3", "4-", "4", "4+", "5")), name="mrc"),
         CheckConstraint(_in("reflex", ("0", "1+", "2+", "3+", "4+")), name="reflex"),

@@ -27,10 +27,19 @@ from assess.domain import (
     treatment_key,
 )
 from assess.errors import RecordError
-from assess.interchange.schema import check_schema, json_path
+from assess.interchange.findings import FindingInvalid, read_finding
+from assess.interchange.schema import check_schema, json_path, reference_error
 from assess.scoring.order import canonical_record
 
 Path = tuple[str | int, ...]
+
+
+class _InvalidFinding(Exception):  # noqa: N818 - a verdict, reworded before it is shown
+    """A finding broke the schema; read_document asks jsonschema for the exact path and wording."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(json_path(path))
+        self.path = path
 
 
 def _fail(path: Path, message: str) -> RecordError:
@@ -85,18 +94,6 @@ def _real(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _finding(obj: dict[str, Any]) -> Finding:
-    # The hot loop of an import (one call per finding): the schema has checked every type already.
-    get = obj.get
-    tardieu = get("tardieu")
-    x = r1 = r2 = None
-    if tardieu is not None:
-        x, r1, r2 = _whole(tardieu.get("x")), _real(tardieu.get("r1")), _real(tardieu.get("r2"))
-    return Finding(obj["muscle_group"], obj["side"], get("mas"), x, r1, r2, _whole(get("asas")),
-                   _real(get("prom")), get("mrc"), get("reflex"), _whole(get("clonus_beats")),
-                   get("clonus_sustained"), get("note"))
-
-
 def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
     scats, das = obj.get("scats", {}), obj.get("das", {})
     scores = VisitScores(
@@ -126,7 +123,10 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(obj.get("findings", [])):
-        finding = _finding(item)
+        try:
+            finding = read_finding(item)
+        except FindingInvalid:
+            raise _InvalidFinding(path + ("findings", i)) from None
         key = (finding.muscle_group, finding.side)
         if key in seen:
             raise _fail(path + ("findings", i),
@@ -245,10 +245,13 @@ def read_document(document: Any, today: dt.date | None = None) -> list[PatientRe
     today = today or dt.date.today()
     records: list[PatientRecord] = []
     mrns: set[str] = set()
-    for i, item in enumerate(document["patients"]):
-        record = _patient(item, ("patients", i), today)
-        if record.mrn in mrns:
-            raise _fail(("patients", i, "mrn"), f"MRN {record.mrn!r} is in this file twice")
-        mrns.add(record.mrn)
-        records.append(record)
+    try:
+        for i, item in enumerate(document["patients"]):
+            record = _patient(item, ("patients", i), today)
+            if record.mrn in mrns:
+                raise _fail(("patients", i, "mrn"), f"MRN {record.mrn!r} is in this file twice")
+            mrns.add(record.mrn)
+            records.append(record)
+    except _InvalidFinding as invalid:
+        raise (reference_error(document) or _fail(invalid.path, "is not a valid finding")) from None
     return records

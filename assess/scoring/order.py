@@ -18,9 +18,11 @@ from assess.domain import (
     treatment_date,
     treatment_key,
 )
-from assess.scoring.muscles import MUSCLES_BY_CODE, group_sort_key, side_sort_key
+from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES_BY_CODE, side_sort_key
 
 _MUSCLE_ORDER = {code: i for i, code in enumerate(MUSCLES_BY_CODE)}
+_GROUP_ORDER = {group.code: i for i, group in enumerate(MUSCLE_GROUPS)}
+_GROUPS = len(_GROUP_ORDER)
 
 
 def _vocabulary_key(vocabulary: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -32,9 +34,11 @@ _trigger_key = _vocabulary_key(TRIGGERS)
 _symptom_key = _vocabulary_key(SYMPTOMS)
 
 
-def finding_key(finding: Finding) -> tuple[tuple[int, str], int]:
-    """Findings: catalogue order of muscle groups (clinic's own after), then left before right."""
-    return (group_sort_key(finding.muscle_group), side_sort_key(finding.side))
+def finding_key(finding: Finding) -> tuple[int, str, int]:
+    """Findings: catalogue order of muscle groups (clinic's own after, by code), then left before right."""
+    # Inlined group_sort_key/side_sort_key: this runs once per finding of every import.
+    group = finding.muscle_group
+    return (_GROUP_ORDER.get(group, _GROUPS), group, 0 if finding.side == "left" else 1)
 
 
 def visit_key(visit: Visit) -> tuple[str, int]:

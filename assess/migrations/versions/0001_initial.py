@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("mrn", name=op.f("uq_patient_mrn")),
     )
     with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_patient_name", ["family_name", "given_name"], unique=False
-        )
+        batch_op.create_index("ix_patient_name", ["family_name", "given_name"], unique=False)
 
     op.create_table(
         "drug_period",
@@ -80,9 +78,7 @@ def upgrade() -> None:
         sa.Column("difficulty", sa.Integer(), nullable=True),
         sa.Column("baseline", sa.Integer(), nullable=False),
         sa.CheckConstraint("baseline IN (-2, -1)", name=op.f("ck_goal_baseline")),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patient.id"], name=op.f("fk_goal_patient_id_patient")
-        ),
+        sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], name=op.f("fk_goal_patient_id_patient")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_goal")),
         sa.UniqueConstraint("patient_id", "code", name=op.f("uq_goal_patient_id_code")),
     )
@@ -104,9 +100,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orthosis_period")),
     )
     with op.batch_alter_table("orthosis_period", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_orthosis_period_patient_id", ["patient_id", "start"], unique=False
-        )
+        batch_op.create_index("ix_orthosis_period_patient_id", ["patient_id", "start"], unique=False)
 
     op.create_table(
         "pump_event",
@@ -149,9 +143,7 @@ def upgrade() -> None:
             name=op.f("fk_sdr_procedure_patient_id_patient"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sdr_procedure")),
-        sa.UniqueConstraint(
-            "patient_id", "date", name=op.f("uq_sdr_procedure_patient_id_date")
-        ),
+        sa.UniqueConstraint("patient_id", "date", name=op.f("uq_sdr_procedure_patient_id_date")),
     )
     op.create_table(
         "surgery",
@@ -161,9 +153,7 @@ def upgrade() -> None:
         sa.Column("procedure", sa.Text(), nullable=False),
         sa.Column("side", sa.String(length=5), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patient.id"], name=op.f("fk_surgery_patient_id_patient")
-        ),
+        sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], name=op.f("fk_surgery_patient_id_patient")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_surgery")),
         sa.UniqueConstraint(
             "patient_id",
@@ -242,7 +232,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "status IS NULL OR status IN ('draft', 'signed')",
+            "status IS NULL OR status = 'draft' OR status = 'signed'",
             name=op.f("ck_visit_status"),
         ),
         sa.CheckConstraint(
@@ -257,13 +247,9 @@ def upgrade() -> None:
             "penn_severity IS NULL OR (penn_severity BETWEEN 1 AND 3 AND penn_frequency > 0)",
             name=op.f("ck_visit_penn_severity"),
         ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patient.id"], name=op.f("fk_visit_patient_id_patient")
-        ),
+        sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], name=op.f("fk_visit_patient_id_patient")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visit")),
-        sa.UniqueConstraint(
-            "patient_id", "date", "type", name=op.f("uq_visit_patient_id_date_type")
-        ),
+        sa.UniqueConstraint("patient_id", "date", "type", name=op.f("uq_visit_patient_id_date_type")),
     )
     op.create_table(
         "finding",
@@ -283,28 +269,24 @@ def upgrade() -> None:
         sa.Column("clonus_sustained", sa.Boolean(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "mas IS NULL OR mas IN ('0', '1', '1+', '2', '3', '4')",
+            "mas IS NULL OR mas = '0' OR mas = '1' OR mas = '1+' OR mas = '2' OR mas = '3' OR mas = '4'",
             name=op.f("ck_finding_mas"),
         ),
         sa.CheckConstraint(
-            "mrc IS NULL OR mrc IN ('0', '1', '2', '3', '4-', '4', '4+', '5')",
+            "mrc IS NULL OR mrc = '0' OR mrc = '1' OR mrc = '2' OR mrc = '3' OR mrc = '4-' OR mrc = '4' OR mrc = '4+' OR mrc = '5'",
             name=op.f("ck_finding_mrc"),
         ),
         sa.CheckConstraint(
-            "reflex IS NULL OR reflex IN ('0', '1+', '2+', '3+', '4+')",
+            "reflex IS NULL OR reflex = '0' OR reflex = '1+' OR reflex = '2+' OR reflex = '3+' OR reflex = '4+'",
             name=op.f("ck_finding_reflex"),
         ),
-        sa.CheckConstraint("side IN ('left', 'right')", name=op.f("ck_finding_side")),
-        sa.CheckConstraint(
-            "asas IS NULL OR asas BETWEEN 0 AND 4", name=op.f("ck_finding_asas")
-        ),
+        sa.CheckConstraint("side = 'left' OR side = 'right'", name=op.f("ck_finding_side")),
+        sa.CheckConstraint("asas IS NULL OR asas BETWEEN 0 AND 4", name=op.f("ck_finding_asas")),
         sa.CheckConstraint(
             "tardieu_x IS NULL OR tardieu_x BETWEEN 0 AND 5",
             name=op.f("ck_finding_tardieu_x"),
         ),
-        sa.ForeignKeyConstraint(
-            ["visit_id"], ["visit.id"], name=op.f("fk_finding_visit_id_visit")
-        ),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], name=op.f("fk_finding_visit_id_visit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_finding")),
         sa.UniqueConstraint(
             "visit_id",
@@ -319,12 +301,8 @@ def upgrade() -> None:
         sa.Column("goal_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.CheckConstraint("score BETWEEN -2 AND 2", name=op.f("ck_goal_score_score")),
-        sa.ForeignKeyConstraint(
-            ["goal_id"], ["goal.id"], name=op.f("fk_goal_score_goal_id_goal")
-        ),
-        sa.ForeignKeyConstraint(
-            ["visit_id"], ["visit.id"], name=op.f("fk_goal_score_visit_id_visit")
-        ),
+        sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], name=op.f("fk_goal_score_goal_id_goal")),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], name=op.f("fk_goal_score_visit_id_visit")),
         sa.PrimaryKeyConstraint("visit_id", "goal_id", name=op.f("pk_goal_score")),
     )
     op.create_table(
@@ -353,18 +331,14 @@ def upgrade() -> None:
         "visit_symptom",
         sa.Column("visit_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["visit_id"], ["visit.id"], name=op.f("fk_visit_symptom_visit_id_visit")
-        ),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], name=op.f("fk_visit_symptom_visit_id_visit")),
         sa.PrimaryKeyConstraint("visit_id", "code", name=op.f("pk_visit_symptom")),
     )
     op.create_table(
         "visit_trigger",
         sa.Column("visit_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["visit_id"], ["visit.id"], name=op.f("fk_visit_trigger_visit_id_visit")
-        ),
+        sa.ForeignKeyConstraint(["visit_id"], ["visit.id"], name=op.f("fk_visit_trigger_visit_id_visit")),
         sa.PrimaryKeyConstraint("visit_id", "code", name=op.f("pk_visit_trigger")),
     )
 
