@@ -90,17 +90,20 @@ def check_schema(document: Any) -> None:
     import fastjsonschema
 
     validate_document, validate_kind = _fast_validators()
+    where = ""  # the JSON path of the part validated on its own (a treatment), for the fallback message
     try:
         validate_document(document)
-        for patient in document["patients"]:
-            for treatment in patient.get("treatments", ()):
+        for i, patient in enumerate(document["patients"]):
+            for j, treatment in enumerate(patient.get("treatments", ())):
+                where = f"patients[{i}].treatments[{j}]"
                 validate_kind[treatment["kind"]](treatment)
     except fastjsonschema.JsonSchemaException as fast_error:
         error = reference_error(document)
         if error is None:
             # The validators disagree only where Python's regular expressions are laxer than the
             # schema's (ECMA 262): '$' also matches before a final newline. Trust the refusal.
-            path = fast_error.name.removeprefix("data").lstrip(".") or "(document)"
+            relative = fast_error.name.removeprefix("data")
+            path = (where + relative if where else relative.lstrip(".")) or "(document)"
             message = fast_error.message.removeprefix(fast_error.name).strip()
             raise RecordError(path, f"{fast_error.value!r} {message}") from None
         raise error from None
