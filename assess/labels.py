@@ -9,7 +9,7 @@ _WORDS: dict[str, str] = {
     # visit types
     "initial": "initial visit", "follow_up": "follow-up", "post_injection_review": "post-injection review",
     "post_op_3_months": "3 months after surgery", "post_op_6_months": "6 months after surgery",
-    "post_op_12_months": "12 months after surgery", "itb_refill": "pump refill", "dosing": "dosing visit",
+    "post_op_12_months": "12 months after surgery", "itb_refill": "pump refill visit", "dosing": "dosing visit",
     # treatments
     "therapy": "therapy", "orthosis": "orthosis", "oral_medication": "oral medication",
     "botulinum_toxin": "botulinum toxin", "itb_pump": "intrathecal baclofen pump",

@@ -97,13 +97,14 @@ def check_schema(document: Any) -> None:
             for j, treatment in enumerate(patient.get("treatments", ())):
                 where = f"patients[{i}].treatments[{j}]"
                 validate_kind[treatment["kind"]](treatment)
-    except fastjsonschema.JsonSchemaException as fast_error:
+    except fastjsonschema.JsonSchemaValueException as fast_error:
         error = reference_error(document)
         if error is None:
             # The validators disagree only where Python's regular expressions are laxer than the
             # schema's (ECMA 262): '$' also matches before a final newline. Trust the refusal.
-            relative = fast_error.name.removeprefix("data")
+            name = fast_error.name or "data"
+            relative = name.removeprefix("data")
             path = (where + relative if where else relative.lstrip(".")) or "(document)"
-            message = fast_error.message.removeprefix(fast_error.name).strip()
+            message = fast_error.message.removeprefix(name).strip()
             raise RecordError(path, f"{fast_error.value!r} {message}") from None
         raise error from None

@@ -29,7 +29,14 @@ class CurrentTreatments:
 
 
 def _ongoing(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
+    """A therapy or orthosis period includes its last day."""
     return start <= on and (end is None or end >= on)
+
+
+def _taking(drug: OralMedication, on: dt.date) -> bool:
+    """A drug's stop is the day the next period starts (record-format.md: a dose change is a new record
+    that starts when the last stops), so on its stop day the patient is on the new dose only."""
+    return drug.start <= on and (drug.stop is None or drug.stop > on)
 
 
 def pump_status(treatments: Sequence[Treatment], on: dt.date) -> PumpStatus | None:
@@ -55,7 +62,7 @@ def pump_status(treatments: Sequence[Treatment], on: dt.date) -> PumpStatus | No
 def current_treatments(treatments: Sequence[Treatment], on: dt.date) -> CurrentTreatments:
     toxins = sorted((t for t in treatments if isinstance(t, ToxinSession) and t.date <= on), key=lambda t: t.date)
     return CurrentTreatments(
-        drugs=tuple(t for t in treatments if isinstance(t, OralMedication) and _ongoing(t.start, t.stop, on)),
+        drugs=tuple(t for t in treatments if isinstance(t, OralMedication) and _taking(t, on)),
         therapies=tuple(t for t in treatments if isinstance(t, Therapy) and _ongoing(t.start, t.end, on)),
         orthoses=tuple(t for t in treatments if isinstance(t, Orthosis) and _ongoing(t.start, t.end, on)),
         pump=pump_status(treatments, on),

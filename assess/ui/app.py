@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import cast
 
 NO_DISPLAY = (
-    "assess: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from a "
-    "desktop session, or use the commands: assess patients, assess show MRN, assess import FILE, assess --help"
+    "assess: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set, or the display cannot "
+    "be reached). Start it from a desktop session, or use the commands: assess patients, assess show MRN, "
+    "assess import FILE, assess --help"
 )
 
 
@@ -20,9 +23,19 @@ def display_available() -> bool:
         return True
     if platform.startswith("wayland"):
         return bool(os.environ.get("WAYLAND_DISPLAY"))
-    if platform.startswith("xcb"):
-        return bool(os.environ.get("DISPLAY"))
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if platform.startswith("xcb") or not os.environ.get("WAYLAND_DISPLAY"):
+        return _x_display_reachable(os.environ.get("DISPLAY", ""))
+    return True
+
+
+def _x_display_reachable(display: str) -> bool:
+    """A local X display (':0') has its socket in /tmp/.X11-unix; a remote one is left to Qt."""
+    if not display:
+        return False
+    host, _, number = display.rpartition(":")
+    if host not in ("", "unix"):
+        return True
+    return Path(f"/tmp/.X11-unix/X{number.split('.')[0]}").exists()
 
 
 def run_window(db_url: str | None) -> int:
@@ -36,7 +49,7 @@ def run_window(db_url: str | None) -> int:
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("assess")
     app.setApplicationDisplayName("assess")
     try:
@@ -45,6 +58,8 @@ def run_window(db_url: str | None) -> int:
         print(f"assess: {error}", file=sys.stderr)
         return 1
     window = MainWindow(db, Settings.default())
+    screen = window.screen().availableGeometry()
+    window.resize(max(1024, int(screen.width() * 0.95)), max(700, int(screen.height() * 0.95)))
     window.show()
     window.offer_restored_drafts()
     try:

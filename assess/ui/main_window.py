@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assess.db import Database
+from assess.domain import Treatment
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
@@ -58,17 +60,19 @@ class MainWindow(QMainWindow):
         self.recent.itemActivated.connect(self._on_recent_activated)
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("Recent"))
+        self.recent_label = QLabel("Recent")
+        side_layout.addWidget(self.recent_label)
         side_layout.addWidget(self.recent)
         side_layout.addWidget(QLabel("All patients"))
         side_layout.addWidget(self.patients, 1)
         side_layout.setStretch(1, 0)
-        self.recent.setMaximumHeight(150)
         dock = QDockWidget("Patients")
         dock.setObjectName("patients_dock")
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         dock.setWidget(side)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        side.setMinimumWidth(320)
+        self.resizeDocks([dock], [340], Qt.Orientation.Horizontal)
 
         self.view = PatientView()
         self.welcome = self._welcome_page()
@@ -89,7 +93,7 @@ class MainWindow(QMainWindow):
         self.view.edit_requested.connect(self.edit_patient)
         menu = QMenu(self)
         for kind in OTHER_TREATMENTS:
-            menu.addAction(words(kind).capitalize(), lambda k=kind: self.add_treatment(k))
+            menu.addAction(words(kind).capitalize(), functools.partial(self.add_treatment, kind))
         self.view.other_treatment.setMenu(menu)
         self._build_actions()
         self._refresh_recent()
@@ -123,7 +127,8 @@ class MainWindow(QMainWindow):
         treatment = bar.addMenu("&Treatment")
         self._action(treatment, "Botulinum &toxin session…", "Ctrl+T", lambda: self.add_treatment("botulinum_toxin"))
         for kind in OTHER_TREATMENTS:
-            self._action(treatment, f"{words(kind).capitalize()}…", None, lambda k=kind: self.add_treatment(k))
+            self._action(treatment, f"{words(kind).capitalize()}…", None, functools.partial(self.add_treatment, kind))
+        self._action(treatment, "Change &drug dose…", "Ctrl+D", self.change_drug_dose)
         self._action(treatment, "&Goal…", "Ctrl+G", self.add_goal)
 
     def _welcome_page(self) -> QWidget:
@@ -177,6 +182,8 @@ class MainWindow(QMainWindow):
     def _refresh_recent(self) -> None:
         self.recent.clear()
         recent = self.settings.recent_mrns()
+        self.recent.setVisible(bool(recent))
+        self.recent_label.setVisible(bool(recent))
         if not recent:
             return
         with self.db.transaction() as session:
@@ -186,6 +193,8 @@ class MainWindow(QMainWindow):
                     item = QListWidgetItem(f"{found[0].display_name}  ·  {mrn}")
                     item.setData(Qt.ItemDataRole.UserRole, mrn)
                     self.recent.addItem(item)
+        rows = min(self.recent.count(), 5)
+        self.recent.setFixedHeight(rows * (self.recent.fontMetrics().height() + 6) + 8)
 
     def _on_recent_activated(self, item: QListWidgetItem) -> None:
         self.open_patient(str(item.data(Qt.ItemDataRole.UserRole)))
@@ -295,8 +304,10 @@ class MainWindow(QMainWindow):
     def _on_tabs_close_requested(self, index: int) -> None:
         if index <= 0:
             return
-        self.tabs.widget(index).deleteLater()
+        widget = self.tabs.widget(index)
         self.tabs.removeTab(index)
+        if widget is not None:
+            widget.deleteLater()
 
     def offer_restored_drafts(self) -> None:
         """After a crash or power cut: offer the exams that were autosaved but not saved."""
@@ -321,6 +332,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
             return
         record = self.view.record
+        treatment: Treatment | None
         if kind == "botulinum_toxin":
             from assess.ui.toxin_dialog import ToxinSessionDialog
 
@@ -340,6 +352,40 @@ class MainWindow(QMainWindow):
             return
         self.open_patient(record.mrn)
         self.statusBar().showMessage(f"{words(kind).capitalize()} saved {_now()}")
+
+    def change_drug_dose(self) -> None:
+        """A dose change closes the current period and opens a new one the same day, saved together."""
+        if self.view.record is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        from assess.scoring.current import current_treatments
+        from assess.ui.treatment_dialog import TreatmentDialog
+
+        record = self.view.record
+        drugs = current_treatments(record.treatments, dt.date.today()).drugs
+        if not drugs:
+            self.statusBar().showMessage("No current oral drug to change: add one with Treatment > Oral medication.")
+            return
+        labels = [f"{words(d.drug).capitalize()} {d.dose_mg_per_day:g} mg/day since {d.start}" for d in drugs]
+        if len(drugs) == 1:
+            old = drugs[0]
+        else:
+            chosen, ok = QInputDialog.getItem(self, "Change dose", "Which drug?", labels, 0, False)
+            if not ok:
+                return
+            old = drugs[labels.index(chosen)]
+        change = TreatmentDialog.ask_dose_change(self, record.details, old)
+        if change is None:
+            return
+        try:
+            with self.db.transaction() as session:
+                for period in change:
+                    record_treatment(session, record.mrn, period)
+        except AssessError as error:
+            show_error(self, "Dose change not saved", error)
+            return
+        self.open_patient(record.mrn)
+        self.statusBar().showMessage(f"{words(old.drug).capitalize()} dose change saved {_now()}")
 
     def add_goal(self) -> None:
         if self.view.record is None:

@@ -49,6 +49,7 @@ class PatientDialog(QDialog):
                                  + [(f"{g.label} – {g.meaning}", g.label) for g in GMFCS.grades])
         self.pcp = {name: self._line(f"Primary care {name}", "") for name in _PCP_FIELDS}
         self.errors: dict[str, QLabel] = {}
+        self.error_fields: dict[str, QWidget] = {}
 
         form = QFormLayout()
         for label, widget, key in (("MRN", self.mrn, "mrn"), ("Family name", self.family_name, "family_name"),
@@ -111,6 +112,7 @@ class PatientDialog(QDialog):
         error.hide()
         layout.addWidget(error)
         self.errors[key] = error
+        self.error_fields[key] = widget
         return box
 
     def _fill(self, initial: PatientDetails | None) -> None:
@@ -153,15 +155,13 @@ class PatientDialog(QDialog):
         for label in self.errors.values():
             label.hide()
         self.general_error.hide()
-        label = self.errors.get(key)
-        if label is None:
+        if key not in self.errors:
             self.general_error.setText(message)
             self.general_error.show()
             return
-        label.setText(message)
-        label.show()
-        field = label.parentWidget().layout().itemAt(0).widget()
-        field.setFocus()
+        self.errors[key].setText(message)
+        self.errors[key].show()
+        self.error_fields[key].setFocus()
 
     def _on_buttons_accepted(self) -> None:
         details = self.details()

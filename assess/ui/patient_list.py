@@ -62,7 +62,8 @@ class PatientListModel(QAbstractTableModel):
         if role == MRN_ROLE:
             return p.mrn
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{p.display_name}, MRN {p.mrn}, born {p.birth_date}"
+            last = f"last visit {p.last_visit}" if p.last_visit else "no visit yet"
+            return f"{p.display_name}, MRN {p.mrn}, born {p.birth_date}; {words(p.diagnosis)}; {last}"
         return None
 
 
@@ -98,12 +99,16 @@ class PatientList(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(PatientListModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (PatientListModel.MRN, PatientListModel.BORN, PatientListModel.LAST_VISIT):
+        for column in (PatientListModel.MRN, PatientListModel.BORN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The side panel shows who; diagnosis and last visit are in the tooltip and the patient view.
         self.table.hideColumn(PatientListModel.DIAGNOSIS)
+        self.table.hideColumn(PatientListModel.LAST_VISIT)
         self.count = QLabel()
         self.count.setObjectName("patient_count")
         layout = QVBoxLayout(self)

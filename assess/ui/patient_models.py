@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from assess.domain import (
     OralMedication,
@@ -94,10 +94,12 @@ def timeline(record: PatientRecord) -> list[TimelineEntry]:
     entries = []
     for visit in record.visits:
         flag = worsening(record.visits, visit)
-        scored = sum(1 for f in visit.findings)
-        details = f"{scored} findings" + (f", weight {visit.weight_kg:g} kg" if visit.weight_kg else "")
+        details = f"{len(visit.findings)} findings" + (f", weight {visit.weight_kg:g} kg" if visit.weight_kg else "")
         if flag:
-            details += " — worse since the previous visit"
+            worse = [f"{w.side} {group_name(w.muscle_group).lower()} {w.previous}→{w.current}" for w in flag.muscles]
+            if flag.penn_up:
+                worse.append(f"Penn spasm frequency {flag.penn_previous}→{flag.penn_current}")
+            details += "; worse: " + ", ".join(worse)
         entries.append(TimelineEntry(visit.date, words(visit.type).capitalize(), details,
                                      "signed" if visit.status == "signed" else "DRAFT", bool(flag), visit=visit))
     for treatment in record.treatments:
@@ -131,12 +133,18 @@ class TimelineModel(_TableModel):
             return None
         e = self._rows[index.row()]
         if role == DISPLAY:
-            status = e.status + (" ⚠ worse" if e.flagged else "")
+            status = e.status + (" ⚠" if e.flagged else "")
             return (e.date.isoformat(), e.what, e.details, status.strip())[index.column()]
         if role == SORT_ROLE:
             return (e.date.toordinal(), e.what, e.details, e.status)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and e.flagged and index.column() == self.STATUS:
             return QBrush(WORSE)
+        if role == Qt.ItemDataRole.FontRole and e.visit is not None:
+            font = QFont()
+            font.setBold(True)  # visits stand out from the treatments between them
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{e.what}: {e.details}" if e.details else e.what
         return None
 
 

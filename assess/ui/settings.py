@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -28,7 +29,7 @@ class Settings:
         return self.path.parent / "drafts"
 
     def recent_mrns(self) -> list[str]:
-        value = self._qt.value("recent/mrns", [])
+        value: Any = self._qt.value("recent/mrns", [])
         if isinstance(value, str):  # QSettings returns a lone item as a plain string
             value = [value]
         return [str(v) for v in value or []]
