@@ -20,7 +20,7 @@ from assess.domain import (
     treatment_key,
 )
 from assess.errors import ConflictError, NotFoundError
-from assess.models import GoalRow, Patient
+from assess.services import rows as r
 from assess.services.rows import load_records
 from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
 
@@ -145,7 +145,7 @@ def _stored_ids(session: Session, mrns: Sequence[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for start in range(0, len(mrns), 500):
         chunk = mrns[start:start + 500]
-        rows = session.execute(select(Patient.mrn, Patient.id).where(Patient.mrn.in_(chunk)))
+        rows = session.execute(select(r.PATIENT.c.mrn, r.PATIENT.c.id).where(r.PATIENT.c.mrn.in_(chunk)))
         ids.update(dict(rows.all()))
     return ids
 
@@ -153,8 +153,8 @@ def _stored_ids(session: Session, mrns: Sequence[str]) -> dict[str, int]:
 def _goal_ids(session: Session, patient_ids: Sequence[int]) -> dict[tuple[int, str], int]:
     goal_ids: dict[tuple[int, str], int] = {}
     for start in range(0, len(patient_ids), 500):
-        rows = session.execute(select(GoalRow.patient_id, GoalRow.code, GoalRow.id)
-                               .where(GoalRow.patient_id.in_(patient_ids[start:start + 500])))
+        rows = session.execute(select(r.GOAL.c.patient_id, r.GOAL.c.code, r.GOAL.c.id)
+                               .where(r.GOAL.c.patient_id.in_(patient_ids[start:start + 500])))
         goal_ids.update({(pid, code): goal_id for pid, code, goal_id in rows})
     return goal_ids
 
@@ -191,7 +191,7 @@ def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRe
         if missing:
             raise NotFoundError(f"no patient with MRN {', '.join(repr(m) for m in missing)}")
     else:
-        ids = dict(session.execute(select(Patient.mrn, Patient.id)).all())
+        ids = dict(session.execute(select(r.PATIENT.c.mrn, r.PATIENT.c.id)).all())
     ordered = sorted(ids.items())
     records: list[PatientRecord] = []
     for start in range(0, len(ordered), 500):

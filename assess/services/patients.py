@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain import PatientDetails
 from assess.errors import DuplicateError, NotFoundError, StaleEditError
-from assess.models import Patient, VisitRow, utcnow
+from assess.models import utcnow
 from assess.services import rows as r
 from assess.services.checks import check_details
 from assess.services.store import insert_patients
@@ -35,10 +35,10 @@ class PatientSummary:
 
 
 def patient_id(session: Session, mrn: str) -> int:
-    found = session.execute(select(Patient.id).where(Patient.mrn == mrn)).scalar()
+    found = session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.mrn == mrn)).scalar()
     if found is None:
         raise NotFoundError(f"no patient with MRN {mrn!r}")
-    return found
+    return int(found)
 
 
 def patient_details(session: Session, mrn: str) -> tuple[PatientDetails, int]:
@@ -51,7 +51,7 @@ def patient_details(session: Session, mrn: str) -> tuple[PatientDetails, int]:
 
 def create_patient(session: Session, details: PatientDetails) -> PatientDetails:
     details = check_details(details)
-    if session.execute(select(Patient.id).where(Patient.mrn == details.mrn)).first() is not None:
+    if session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.mrn == details.mrn)).first() is not None:
         raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
     insert_patients(session, [details])
     return details
@@ -61,7 +61,7 @@ def update_patient(session: Session, mrn: str, details: PatientDetails, expected
     """Save new details over the version read; StaleEditError when someone saved in between."""
     details = check_details(details)
     current = patient_id(session, mrn)
-    if details.mrn != mrn and session.execute(select(Patient.id).where(Patient.mrn == details.mrn)).first():
+    if details.mrn != mrn and session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.mrn == details.mrn)).first():
         raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
     result = session.execute(
         update(r.PATIENT)
@@ -78,18 +78,19 @@ def find_patients(session: Session, text: str = "", limit: int | None = 200) -> 
     """Patients whose name or MRN contains every word of text (accents and case ignored), or whose
     birth date is text (YYYY-MM-DD); by name. An empty text lists everyone."""
     # Per listed patient, one look-up in the (patient_id, date, type) index: cheap for a page of results.
-    last_visit = select(func.max(VisitRow.date)).where(VisitRow.patient_id == Patient.id).scalar_subquery()
-    query = (select(Patient.mrn, Patient.family_name, Patient.given_name, Patient.birth_date, Patient.diagnosis,
-                    Patient.gmfcs, last_visit, Patient.version)
-             .order_by(Patient.search_key))
+    patient, visit = r.PATIENT.c, r.VISIT.c
+    last_visit = select(func.max(visit.date)).where(visit.patient_id == patient.id).scalar_subquery()
+    query = (select(patient.mrn, patient.family_name, patient.given_name, patient.birth_date, patient.diagnosis,
+                    patient.gmfcs, last_visit, patient.version)
+             .order_by(patient.search_key))
     for word in text.split():
         try:
             born = dt.date.fromisoformat(word)
         except ValueError:
             escaped = r.fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Patient.search_key.like(f"%{escaped}%", escape="\\"))
+            query = query.where(r.PATIENT.c.search_key.like(f"%{escaped}%", escape="\\"))
         else:
-            query = query.where(Patient.birth_date == born)
+            query = query.where(r.PATIENT.c.birth_date == born)
     if limit is not None:
         query = query.limit(limit)
     return [PatientSummary(*row) for row in session.execute(query)]

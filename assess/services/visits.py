@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from assess.domain import Goal, ToxinSession, Treatment, Visit, treatment_key
 from assess.errors import SignedRecordError, StaleEditError
-from assess.models import GoalRow, VisitRow, utcnow
+from assess.models import utcnow
 from assess.services import rows as r
 from assess.services.checks import check_goals, check_treatment, check_visit
 from assess.services.history import load_record
@@ -22,7 +22,7 @@ from assess.services.store import (
 
 
 def _goal_ids(session: Session, pid: int) -> dict[tuple[int, str], int]:
-    rows = session.execute(select(GoalRow.id, GoalRow.code).where(GoalRow.patient_id == pid))
+    rows = session.execute(select(r.GOAL.c.id, r.GOAL.c.code).where(r.GOAL.c.patient_id == pid))
     return {(pid, code): goal_id for goal_id, code in rows}
 
 
@@ -37,13 +37,13 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
     goals = load_record(session, mrn).goals
     visit = check_visit(details, goals, visit)
     stored = session.execute(
-        select(VisitRow.id, VisitRow.status, VisitRow.version)
-        .where(VisitRow.patient_id == pid, VisitRow.date == visit.date, VisitRow.type == visit.type)
+        select(r.VISIT.c.id, r.VISIT.c.status, r.VISIT.c.version)
+        .where(r.VISIT.c.patient_id == pid, r.VISIT.c.date == visit.date, r.VISIT.c.type == visit.type)
     ).first()
     if stored is None:
         insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
         return 1
-    visit_id, status, version = stored
+    visit_id, status, version = int(stored.id), str(stored.status), int(stored.version)
     if status == "signed":
         raise SignedRecordError(
             f"the {visit.type} visit of {mrn} on {visit.date} is signed and cannot be changed; add an addendum")

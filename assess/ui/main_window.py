@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -37,7 +38,9 @@ from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
-from assess.ui.visit_editor import VisitEditor
+
+if TYPE_CHECKING:
+    from assess.ui.visit_editor import VisitEditor
 
 OTHER_TREATMENTS = ("therapy", "orthosis", "oral_medication", "itb_pump", "sdr", "surgery")
 DEMO_PATIENTS = 40
@@ -273,6 +276,9 @@ class MainWindow(QMainWindow):
             self.new_visit(*chosen)
 
     def open_visit(self, day: dt.date, visit_type: str, draft: VisitDraft | None = None) -> VisitEditor | None:
+        # Imported here: the exam editor is not needed to show the first screen (start-up is measured).
+        from assess.ui.visit_editor import VisitEditor
+
         mrn = draft.mrn if draft else self.mrn
         if mrn is None:
             return None

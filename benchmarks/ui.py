@@ -1,0 +1,172 @@
+"""Benchmarks of the window at clinic scale; prints a table. Run: uv run python benchmarks/ui.py
+
+Needs a database of 10,000 demo patients: --db URL uses one, otherwise one is built with `assess demo`
+(about a minute). Runs offscreen (QT_QPA_PLATFORM=offscreen), so no display is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # the offscreen platform's size-hint notices
+
+# Each child prints the wall-clock moment its window is shown and the event loop has run once; the
+# parent subtracts the moment it launched the child. Interpreter shutdown is not part of a start.
+BARE = """
+import time, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1]); w = QMainWindow(); w.show(); app.processEvents()
+print(time.time())
+"""
+# The real start of `assess` (run_window), noting the time when the event loop first runs.
+ASSESS = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+QTimer.singleShot(0, lambda: (print(time.time()), app.quit()))
+from assess.ui.app import run_window
+run_window(sys.argv[1])
+heavy = [m for m in ("matplotlib", "reportlab") if m in sys.modules]
+assert not heavy, f"imported at start: {heavy}"
+"""
+
+Row = tuple[str, str, str]
+
+
+def _process_ms(code: str, *args: str, env: dict[str, str]) -> float:
+    start = time.time()
+    done = subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, capture_output=True, text=True)
+    return (float(done.stdout.strip().splitlines()[-1]) - start) * 1000
+
+
+def startup(url: str, repeats: int = 7) -> list[Row]:
+    with tempfile.TemporaryDirectory() as home:
+        # As on a clinic's computer: Python keeps compiled bytecode (this sandbox sets
+        # PYTHONDONTWRITEBYTECODE, which would make every start compile every module again).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update({"XDG_CONFIG_HOME": home, "XDG_DATA_HOME": home})
+        _process_ms(BARE, env=env)  # warm-up: writes the bytecode, fills the file cache
+        _process_ms(ASSESS, url, env=env)
+        bare, assess = [], []
+        for _ in range(repeats):  # interleaved, so both see the same machine
+            bare.append(_process_ms(BARE, env=env))
+            assess.append(_process_ms(ASSESS, url, env=env))
+    b, a = statistics.median(bare), statistics.median(assess)
+    return [("bare PySide6 QMainWindow: process start to shown", f"{b:.0f} ms", "reference"),
+            ("assess: process start to main window with the patient list", f"{a:.0f} ms ({a / b:.1f}×)",
+             f"≤ 3× bare ({3 * b:.0f} ms)")]
+
+
+def _dense_patient(url: str) -> str:
+    """A patient with 60 visits of 20 findings and a toxin session before each (ten years of care)."""
+    from assess.db import open_database
+    from assess.domain import Finding, Injection, PatientRecord, ToxinSession, Visit
+    from assess.interchange.read import read_document
+    from assess.interchange.write import write_document
+    from assess.services.interchange import import_records
+
+    groups = ("hip_flexors", "hip_adductors", "knee_flexors", "knee_extensors", "plantarflexors_knee_extended",
+              "plantarflexors_knee_flexed", "ankle_invertors", "toe_flexors", "great_toe_extensor", "elbow_flexors")
+    start = dt.date(2015, 1, 5)
+    visits, toxins = [], []
+    for n in range(60):
+        day = start + dt.timedelta(days=61 * n)
+        visits.append(Visit(day, "follow_up", "Dr K. Osei", weight_kg=20 + n * 0.5, findings=tuple(
+            Finding(g, side, mas=("1", "1+", "2", "3")[(n + i) % 4], tardieu_r1=-10.0 + n % 7)
+            for i, g in enumerate(groups) for side in ("left", "right"))))
+        toxins.append(ToxinSession(day + dt.timedelta(days=3), "onabotulinumtoxinA",
+                                   (Injection("soleus", "left", 40.0, 2), Injection("soleus", "right", 40.0, 2))))
+    record = PatientRecord("BENCH-60", "Dense", "History", dt.date(2010, 1, 1), "female", "cerebral_palsy",
+                           visits=tuple(visits), treatments=tuple(toxins))
+    db = open_database(url)
+    with db.transaction() as session:
+        import_records(session, read_document(write_document([record])))
+    db.close()
+    return record.mrn
+
+
+def window_figures(url: str) -> list[Row]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from assess.db import open_database
+    from assess.ui.main_window import MainWindow
+    from assess.ui.settings import Settings
+
+    mrn = _dense_patient(url)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    db = open_database(url)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as home:
+        settings = Settings(Path(home) / "assess.ini")
+        settings.clinician = "Dr Bench"
+        window = MainWindow(db, settings)
+        window.show()
+        app.processEvents()
+        times = []
+        for _ in range(15):
+            begin = time.perf_counter()
+            window.open_patient(mrn)
+            app.processEvents()
+            times.append((time.perf_counter() - begin) * 1000)
+        rows.append(("open a patient with 60 visits (median of 15)", f"{statistics.median(times):.0f} ms", "≤ 100 ms"))
+        times = []
+        for text in ("a", "ab", "abd", "abdi", "m", "mü", "mül", "müll", "DEMO-00", "DEMO-0042"):
+            begin = time.perf_counter()
+            window.patients.search.setText(text)
+            app.processEvents()
+            times.append((time.perf_counter() - begin) * 1000)
+        rows.append(("search as you type, one keystroke (median of 10, 10,000 patients)",
+                     f"{statistics.median(times):.1f} ms (max {max(times):.1f})", "≤ 30 ms"))
+        window.new_visit()
+        editor = window.tabs.currentWidget()
+        grid = editor.grid  # type: ignore[union-attr]
+        grid.setFocus()
+        app.processEvents()
+        times = []
+        for i in range(34):
+            begin = time.perf_counter()
+            QTest.keyClick(grid, (Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_0)[i % 3])
+            app.processEvents()
+            times.append((time.perf_counter() - begin) * 1000)
+        rows.append(("a keystroke in the exam grid (median of 34 MAS grades)",
+                     f"{statistics.median(times):.1f} ms (max {max(times):.1f})", "≤ 16 ms"))
+        window.close()
+    db.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", help="a database with 10,000 demo patients (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.db
+        if url is None:
+            url = f"sqlite:///{folder}/bench.db"
+            subprocess.run([sys.executable, "-m", "assess", "--db", url, "demo", "--patients", "10000"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rows = startup(url) + window_figures(url)
+    header = ("what", "measured", "goal")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    sys.stdout.flush()
+    # Leave without Python's final collection: PySide6 can crash tearing widgets down at interpreter exit,
+    # which would hide the table above behind a "Fatal Python error".
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
