@@ -160,9 +160,17 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back whole on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One unit of work: committed when the block ends, rolled back whole on any error.
+
+        A refusal or failure of the database itself (a constraint, a lost server) comes out as a
+        DatabaseError that says nothing was saved, so no shell ever shows a driver's traceback.
+        """
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"the database did not accept the change, nothing was saved: {_reason(error)}") \
+                from error
 
     def describe(self) -> str:
         path = sqlite_path(self.url)

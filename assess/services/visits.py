@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,14 @@ from assess.services.store import (
 def _goal_ids(session: Session, pid: int) -> dict[tuple[int, str], int]:
     rows = session.execute(select(r.GOAL.c.id, r.GOAL.c.code).where(r.GOAL.c.patient_id == pid))
     return {(pid, code): goal_id for goal_id, code in rows}
+
+
+def visit_version(session: Session, mrn: str, visit_date: dt.date, visit_type: str) -> int | None:
+    """The stored version of a visit (None when it is not saved yet): what an editor saves against."""
+    found = session.execute(
+        select(r.VISIT.c.version).join(r.PATIENT, r.PATIENT.c.id == r.VISIT.c.patient_id)
+        .where(r.PATIENT.c.mrn == mrn, r.VISIT.c.date == visit_date, r.VISIT.c.type == visit_type)).scalar()
+    return None if found is None else int(found)
 
 
 def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int | None = None) -> int:

@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(QLabel("All patients"))
         side_layout.addWidget(self.patients, 1)
         side_layout.setStretch(1, 0)
-        dock = QDockWidget("Patients")
+        dock = self.patients_dock = QDockWidget("Patients")
         dock.setObjectName("patients_dock")
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         dock.setWidget(side)
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.patient_page, "Patient")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self._on_tabs_close_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
 
         self.view.new_visit_requested.connect(self.new_visit)
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
 
     # --- patients -------------------------------------------------------------------------------
     def focus_search(self) -> None:
+        self.patients_dock.show()
         self.patients.search.setFocus()
         self.patients.search.selectAll()
 
@@ -306,6 +308,10 @@ class MainWindow(QMainWindow):
         if mrn == self.mrn:
             self.open_patient(mrn)
             self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        # During an exam the grid gets the whole width; the patient list returns with the patient tab.
+        self.patients_dock.setVisible(index <= 0)
 
     def _on_tabs_close_requested(self, index: int) -> None:
         if index <= 0:

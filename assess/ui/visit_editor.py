@@ -1,0 +1,408 @@
+"""The visit editor: the exam grid, the visit's scores and goals, undo, autosaved drafts and Save."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assess.db import Database
+from assess.domain import Visit
+from assess.drafts import DraftStore, VisitDraft
+from assess.errors import AssessError, RecordError
+from assess.labels import words
+from assess.scoring.muscles import GROUPS_BY_CODE
+from assess.services.visits import record_visit
+from assess.ui import messages
+from assess.ui.exam_grid import ExamGrid
+from assess.ui.exam_model import ExamGridModel
+from assess.ui.exam_parts import exam_legend
+from assess.ui.undo import confirm_copied, copy_from_last_visit, field_changes
+from assess.ui.visit_context import load_visit_context
+from assess.ui.visit_details import VisitDetailsPanel
+from assess.ui.visit_layout import VisitSections, VisitSplitter
+from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
+
+AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
+TEMPLATE_NAMES = {"both": "Upper and lower limbs", "lower": "Lower limbs", "upper": "Upper limbs"}
+ORDER_NAMES = {"pairs": "Left, right, next group", "all_left_then_right": "All left, then all right"}
+
+
+def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
+    messages.show_error(parent, title, error)  # looked up at call time, so tests can replace either name
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def _template_for(visit: Visit | None) -> str:
+    regions = {GROUPS_BY_CODE[f.muscle_group].region for f in (visit.findings if visit else ())
+               if f.muscle_group in GROUPS_BY_CODE}
+    return regions.pop() if len(regions) == 1 else "both"
+
+
+class VisitEditor(QWidget):
+    status_changed = Signal(str)
+    visit_saved = Signal(str)  # the patient's MRN
+
+    def __init__(self, db: Database, mrn: str, visit_date: dt.date, visit_type: str, clinician: str,
+                 drafts: DraftStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.mrn, self.visit_date, self.visit_type = db, mrn, visit_date, visit_type
+        self.clinician, self.drafts = clinician, drafts
+        context = load_visit_context(db, mrn, visit_date, visit_type)
+        self.record, self.version = context.record, context.version
+        self.stored = context.stored
+        if self.stored is not None:
+            self.clinician = self.stored.clinician  # the examiner of a stored visit stays its author
+        self.last_exam = context.last_exam
+        self.read_only = self.stored is not None and self.stored.status == "signed"
+        self._restored = False
+        self._loading = False
+
+        self.undo_stack = QUndoStack(self)
+        self.model = ExamGridModel(_template_for(self.stored) if self.stored and self.stored.findings
+                                   else _template_for(self.last_exam), self)
+        if self.last_exam is not None:
+            self.model.set_last_visit(self.last_exam.findings, self.last_exam.date)
+        self.grid = ExamGrid(self.model, self.undo_stack)
+        self.scores = VisitScoresPanel()
+        self.details = VisitDetailsPanel(context.goals, visit_date)
+        self.status = QLabel("No changes yet")
+        self.status.setObjectName("visit_status")
+        self.status.setAccessibleName("Save status")
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_draft)
+        self._build()
+        self._load(self.stored)
+        if self.read_only:
+            self._set_read_only()
+        self.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
+        self.scores.edited.connect(self._on_field_edited)
+        self.scores.refused.connect(self.grid.help_line.warn)
+        self.details.edited.connect(self._on_field_edited)
+        self.setFocusProxy(self.grid)
+        self.grid.start()
+        self._offer_existing_draft()
+
+    # --- layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        patient = self.record
+        title = QLabel(f"<b>{patient.display_name}</b> · MRN {patient.mrn} — {words(self.visit_type).capitalize()}"
+                       f" on {self.visit_date:%Y-%m-%d} · {self.clinician}")
+        title.setAccessibleName("Visit")
+        self.template = QComboBox()
+        self.template.setAccessibleName("Template: muscle groups shown")
+        for code, name in TEMPLATE_NAMES.items():
+            self.template.addItem(name, code)
+        self.template.setCurrentIndex(self.template.findData(self.model.template))
+        self.template.currentIndexChanged.connect(self._on_template_changed)
+        self.order = QComboBox()
+        self.order.setAccessibleName("Order the cursor follows")
+        for code, name in ORDER_NAMES.items():
+            self.order.addItem(name, code)
+        self.order.currentIndexChanged.connect(lambda _i: self.set_order(self.order.currentData()))
+        last = self.last_exam.date if self.last_exam else None
+        self.copy_button = QPushButton(f"&Copy from last visit ({last})" if last else "&Copy from last visit")
+        self.copy_button.setAccessibleName("Copy from last visit")
+        self.copy_button.setEnabled(last is not None)
+        self.copy_button.setToolTip("Fill empty cells with the last visit's values, shown grey until confirmed"
+                                    if last else "No earlier visit with findings")
+        self.copy_button.clicked.connect(self.copy_from_last_visit)
+        self.confirm_button = QPushButton("Confirm copied")
+        self.confirm_button.setAccessibleName("Confirm all copied values")
+        self.confirm_button.setToolTip("Keep every grey copied value as today's finding (Space confirms one)")
+        self.confirm_button.clicked.connect(self.confirm_copied)
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("Redo", self)
+        # Ctrl+Y everywhere (UX.md), besides the platform's own redo keys; each once, or Qt finds it ambiguous.
+        redo_keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+        self.redo_action.setShortcuts(list(dict.fromkeys(redo_keys)))
+        self.redo_action.triggered.connect(self.redo)
+        self.save_action = QAction("Save", self)
+        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_action.triggered.connect(self.save)
+        for action in (self.undo_action, self.redo_action, self.save_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        undo_button, redo_button = QToolButton(), QToolButton()
+        undo_button.setDefaultAction(self.undo_action)
+        redo_button.setDefaultAction(self.redo_action)
+        undo_button.setToolTip("Undo (Ctrl+Z)")
+        redo_button.setToolTip("Redo (Ctrl+Y)")
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save the visit to the record (Ctrl+S)")
+        self.save_button.setAccessibleName("Save visit")
+        self.save_button.clicked.connect(self.save)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff4d6; color: #4a3500; padding: 4px 8px; border-radius: 3px;")
+        self.banner.hide()
+        self.restore_button = QPushButton("Restore the autosaved draft")
+        self.restore_button.hide()
+
+        tools = QHBoxLayout()
+        for label, widget in (("&Template", self.template), ("&Order", self.order)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            tools.addWidget(caption)
+            tools.addWidget(widget)
+        tools.addWidget(self.copy_button)
+        tools.addWidget(self.confirm_button)
+        tools.addStretch(1)
+        tools.addWidget(undo_button)
+        tools.addWidget(redo_button)
+        tools.addWidget(self.status)
+        tools.addWidget(self.save_button)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.restore_button)
+
+        exam = QWidget()
+        exam_layout = QVBoxLayout(exam)
+        exam_layout.setContentsMargins(0, 0, 0, 0)
+        exam_layout.addWidget(self.grid, 1)
+        exam_layout.addWidget(self.grid.help_line)
+        exam_layout.addWidget(exam_legend(self.last_exam.date if self.last_exam else None))
+        exam_layout.addStretch(0)
+        details = self.details
+        self.sections = VisitSections([
+            ("Scores", self.scores.sections),
+            ("Goals and notes", [details.goals_box, details.notes_box]),
+            ("Triggers and symptoms", [details.triggers_box, details.symptoms_box]),
+        ])
+        self.details.symptoms.set_columns(2)
+        self.splitter = VisitSplitter(exam, self.sections, self._on_splitter_arranged)
+        self.splitter.arrange(0)
+        self.model.modelReset.connect(lambda: QTimer.singleShot(0, self.splitter.fit))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(tools)
+        layout.addLayout(banner_row)
+        layout.addWidget(self.splitter, 1)
+        chain = [self.grid, *self.scores.focus_chain(), *self.details.focus_chain(), self.template, self.order,
+                 self.copy_button, self.confirm_button, self.save_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self._refresh_buttons()
+
+    # --- content ---------------------------------------------------------------------------------
+    def _load(self, visit: Visit | None) -> None:
+        self._loading = True
+        try:
+            empty = Visit(self.visit_date, self.visit_type, self.clinician)
+            self.model.load(visit.findings if visit else ())
+            self.scores.load(visit or empty)
+            self.details.load(visit or empty)
+        finally:
+            self._loading = False
+        self._refresh_tab_titles()
+
+    def visit(self) -> Visit:
+        """The visit as it stands in the editor (a copied value counts only once confirmed)."""
+        stored = self.stored
+        return Visit(
+            date=self.visit_date, type=self.visit_type, clinician=self.clinician,
+            status=stored.status if stored else "draft", signed_at=stored.signed_at if stored else None,
+            weight_kg=self.scores.value("weight_kg"), findings=self.model.findings(), scores=self.scores.scores(),
+            triggers=self.details.value("triggers"), symptoms=self.details.value("symptoms"),
+            goal_scores=self.details.goal_scores(), notes=self.details.value("notes"),
+        )
+
+    def set_field(self, name: str, value: Any) -> None:
+        """Undo commands land here (FieldTarget)."""
+        if name == "weight_kg" or name in SCORE_FIELDS:
+            self.scores.set_field(name, value)
+        else:
+            self.details.set_field(name, value)
+        self._refresh_tab_titles()
+
+    def _refresh_tab_titles(self) -> None:
+        """In tabs, a glance at the titles says what is filled in behind them."""
+        scored = sum(self.scores.value(n) is not None for n in ("weight_kg", *SCORE_FIELDS))
+        t = self.details.t_score_value()
+        ticked = len(self.details.value("triggers")) + len(self.details.value("symptoms"))
+        self.sections.set_tab_title(0, f"Scores ({scored})" if scored else "Scores")
+        self.sections.set_tab_title(1, "Goals and notes" + (f" · T {t:.1f}" if t is not None else "")
+                                    + (" ✎" if self.details.value("notes") else ""))
+        self.sections.set_tab_title(2, f"Triggers and symptoms ({ticked})" if ticked else "Triggers and symptoms")
+
+    def restore(self, draft: VisitDraft) -> None:
+        """Show what was autosaved (after a crash), still to be saved; the draft file stays until then."""
+        self._load(draft.visit)
+        self.clinician = draft.visit.clinician or self.clinician
+        self.version = draft.base_version
+        self.undo_stack.clear()
+        self._restored = True
+        self.restore_button.hide()
+        saved = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        self._set_banner(f"Restored the exam autosaved on {saved}. Check it, then save (Ctrl+S)."
+                         + (" This visit is signed: it cannot be saved over." if self.read_only else ""))
+        self._announce(f"Draft restored from {saved} — not saved yet")
+
+    @property
+    def dirty(self) -> bool:
+        return self._restored or not self.undo_stack.isClean()
+
+    # --- actions ---------------------------------------------------------------------------------
+    def set_template(self, name: str) -> None:
+        self.model.set_template(name)
+        self.template.setCurrentIndex(self.template.findData(name))
+        self.grid.start()
+
+    def set_order(self, order: str) -> None:
+        self.grid.order = order
+        self.order.setCurrentIndex(self.order.findData(order))
+
+    def copy_from_last_visit(self) -> None:
+        if self.read_only or self.last_exam is None:
+            return
+        self.grid.flush()
+        if not self.model.copy_candidates():
+            self._announce("Nothing to copy: every cell of the last visit has today's value already")
+            return
+        self.undo_stack.push(copy_from_last_visit(self.model))
+        self.grid.setFocus()
+
+    def confirm_copied(self) -> None:
+        if self.model.pending_cells():
+            self.undo_stack.push(confirm_copied(self.model))
+
+    def undo(self) -> None:
+        self.grid.flush()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.grid.flush()
+        self.undo_stack.redo()
+
+    def save_draft(self) -> bool:
+        """Write the exam as it stands to the draft folder (called by the autosave timer)."""
+        self._autosave.stop()
+        if self.read_only or not self.dirty:
+            return False
+        draft = VisitDraft(self.mrn, self.visit(), self.version, dt.datetime.now(dt.UTC))
+        try:
+            self.drafts.save(draft)
+        except OSError as error:
+            self._announce(f"Draft NOT saved ({error.strerror or error}) — save the visit now")
+            return False
+        self._announce(f"Draft saved {_now()}")
+        return True
+
+    def save(self) -> bool:
+        """Write the visit through record_visit; on any refusal the message is shown and the draft kept."""
+        if self.read_only:
+            self._announce("This visit is signed and cannot be changed")
+            return False
+        self.grid.flush()
+        visit = self.visit()
+        try:
+            with self.db.transaction() as session:
+                # 0 for a visit not stored when opened: someone creating it meanwhile is then a stale edit.
+                version = record_visit(session, self.mrn, visit, expected_version=self.version or 0)
+        except AssessError as error:  # a refusal, or the server gone: the draft keeps it all
+            self.save_draft()
+            if isinstance(error, RecordError):
+                self.grid.point_at(error.path)
+            show_error(self, "Visit not saved", error)
+            self._announce("Not saved — your changes are kept in the draft")
+            return False
+        self.version = version
+        self.stored = visit
+        self.drafts.discard(self.mrn, self.visit_date, self.visit_type)
+        self._autosave.stop()
+        self._restored = False
+        self.undo_stack.setClean()
+        self.banner.hide()
+        self._announce(f"Saved {_now()}")
+        self.visit_saved.emit(self.mrn)
+        return True
+
+    # --- events ----------------------------------------------------------------------------------
+    def _on_field_edited(self, name: str, before: Any, after: Any) -> None:
+        if self._loading:
+            return
+        changes = self.scores.changes_for(name, before, after) if name in SCORE_FIELDS else {name: (before, after)}
+        self.undo_stack.push(field_changes(self, f"{name.replace('_', ' ')} = {after}", changes))
+
+    def _on_undo_stack_index_changed(self, _index: int) -> None:
+        if not self.read_only and not self._autosave.isActive():
+            self._autosave.start()
+        self._refresh_buttons()
+
+    def _on_template_changed(self, _index: int) -> None:
+        self.set_template(self.template.currentData())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.splitter.arrange(event.size().width())
+
+    def _on_splitter_arranged(self, wide: bool) -> None:
+        self.details.triggers.set_columns(2 if wide else 4)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        # Leaving the tab (or closing it): what was typed in the last second goes to the draft now.
+        if self._autosave.isActive():
+            self.save_draft()
+        super().hideEvent(event)
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _refresh_buttons(self) -> None:
+        pending = len(self.model.pending_cells())
+        self.confirm_button.setText(f"Confirm copied ({pending})" if pending else "Confirm copied")
+        self.confirm_button.setEnabled(pending > 0 and not self.read_only)
+
+    def _announce(self, text: str) -> None:
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    def _set_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _set_read_only(self) -> None:
+        self.model.set_read_only(True)
+        self.scores.set_read_only(True)
+        self.details.set_read_only(True)
+        for widget in (self.copy_button, self.confirm_button, self.save_button):
+            widget.setEnabled(False)
+        self.save_action.setEnabled(False)
+        signed = self.stored.signed_at if self.stored else None
+        when = f" on {signed.astimezone():%Y-%m-%d %H:%M}" if signed else ""
+        self._set_banner(f"Signed{when}: read-only. A correction is added as an addendum.")
+        self.status.setText("Signed")
+
+    def _offer_existing_draft(self) -> None:
+        if self.read_only:
+            return
+        draft = self.drafts.load(self.mrn, self.visit_date, self.visit_type)
+        if draft is None:
+            return
+        saved = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        self._set_banner(f"An exam of this visit was autosaved on {saved} but not saved. "
+                         "Restore it, or go on and it will be replaced by this one.")
+        self.restore_button.show()
+        self.restore_button.clicked.connect(lambda: self.restore(draft))
