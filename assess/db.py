@@ -22,7 +22,7 @@ from assess.errors import DatabaseError
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
 # spares start-up the import of Alembic when the schema is already current (the common case).
-SCHEMA_REVISION = "0001_initial"
+SCHEMA_REVISION = "0002_clinic_settings"
 
 
 def default_database_path() -> Path:

@@ -318,3 +318,13 @@ class SurgeryRow(Base):
     procedure: Mapped[str] = mapped_column(Text)
     side: Mapped[str | None] = mapped_column(String(5))
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ClinicSettingRow(Base):
+    """A clinic-wide setting shared by every workstation (e.g. the exam rows the clinic hides), as JSON."""
+
+    __tablename__ = "clinic_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

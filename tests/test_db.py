@@ -13,7 +13,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from assess.db import SCHEMA_REVISION, backup_sqlite, current_revision, database_url, open_database
+from assess.db import (
+    SCHEMA_REVISION,
+    Database,
+    backup_sqlite,
+    current_revision,
+    database_url,
+    make_engine,
+    open_database,
+)
 from assess.errors import DatabaseError
 from assess.models import Base
 
@@ -108,3 +116,44 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
             assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_REVISION,)
     finally:
         db.close()
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_every_record_intact(tmp_path: Path) -> None:
+    """A clinic's file made by the first release: migrated at start, nothing lost, a backup beside it."""
+    import sys
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from samples import sample_document
+
+    from assess.interchange.read import read_document
+    from assess.interchange.write import write_document
+    from assess.services.interchange import export_records, import_records
+
+    path = tmp_path / "assess.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", "assess:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_initial")
+    engine.dispose()
+    original = read_document(sample_document())
+    # The first schema's tables are written through today's services: they have not changed since.
+    first = Database(f"sqlite:///{path}", make_engine(f"sqlite:///{path}"), None)  # type: ignore[arg-type]
+    from sqlalchemy.orm import sessionmaker
+    first.sessions = sessionmaker(first.engine)
+    with first.transaction() as session:
+        import_records(session, original)
+    first.close()
+    db = open_database(f"sqlite:///{path}")
+    try:
+        assert current_revision(db.engine) == SCHEMA_REVISION
+        with db.transaction() as session:
+            by_mrn = sorted(original, key=lambda record: record.mrn)  # export writes patients by MRN
+            assert write_document(export_records(session)) == write_document(by_mrn)
+    finally:
+        db.close()
+    assert list(tmp_path.glob("assess.db.before-0001_initial-*.bak"))

@@ -30,6 +30,7 @@ from assess.domain import Treatment
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
+from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
 from assess.services.history import last_weight, patient_history
 from assess.services.patients import create_patient, find_patients, patient_details, update_patient
 from assess.services.visits import add_goal, record_treatment
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self._action(patient, "&Edit patient…", "Ctrl+E", self.edit_patient)
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
+        self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
         self._action(patient, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         visit = bar.addMenu("&Visit")
         self._action(visit, "&New visit today", "Ctrl+N", self.new_visit)
@@ -296,6 +298,12 @@ class MainWindow(QMainWindow):
         editor = VisitEditor(self.db, mrn, day, visit_type, clinician, self.drafts)
         if draft is not None:
             editor.restore(draft)
+        with self.db.transaction() as session:
+            editor.model.hidden_groups = hidden_muscle_groups(session)
+        editor.set_order(self.settings.exam_order)
+        editor.grid.start()
+        editor.order.currentIndexChanged.connect(
+            lambda _index: setattr(self.settings, "exam_order", editor.order.currentData()))
         editor.status_changed.connect(self.statusBar().showMessage)
         editor.visit_saved.connect(self._on_editor_visit_saved)
         index = self.tabs.addTab(editor, f"{mrn} · {day} {words(visit_type)}")
@@ -416,6 +424,22 @@ class MainWindow(QMainWindow):
             return
         self.open_patient(record.mrn)
         self.statusBar().showMessage(f"Goal saved {_now()}")
+
+    def edit_clinic_settings(self) -> None:
+        from assess.ui.clinic_dialog import ClinicSettingsDialog
+
+        with self.db.transaction() as session:
+            hidden = hidden_muscle_groups(session)
+        chosen = ClinicSettingsDialog.ask(self, hidden)
+        if chosen is None:
+            return
+        try:
+            with self.db.transaction() as session:
+                set_hidden_muscle_groups(session, chosen)
+        except AssessError as error:
+            show_error(self, "Clinic settings not saved", error)
+            return
+        self.statusBar().showMessage(f"Clinic settings saved {_now()}; exams opened from now on use them")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.

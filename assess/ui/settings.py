@@ -51,3 +51,13 @@ class Settings:
     def clinician(self, name: str) -> None:
         self._qt.setValue("exam/clinician", name)
         self._qt.sync()
+
+    @property
+    def exam_order(self) -> str:
+        """How the cursor moves after a grade: 'pairs' (left, right, next group) or 'all_left_then_right'."""
+        return str(self._qt.value("exam/order", "pairs") or "pairs")
+
+    @exam_order.setter
+    def exam_order(self, order: str) -> None:
+        self._qt.setValue("exam/order", order)
+        self._qt.sync()

@@ -118,7 +118,7 @@ def test_export_to_a_missing_folder_writes_nothing(capsys: pytest.CaptureFixture
 
 def test_db_upgrade_and_backup(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
     code, out, _ = run(capsys, db_url, "db", "upgrade")
-    assert code == 0 and "schema revision 0001_initial" in out
+    assert code == 0 and "schema revision 0002_clinic_settings" in out
     if db_url.startswith("sqlite"):
         code, out, _ = run(capsys, db_url, "db", "backup", "--out", str(tmp_path / "b.db"))
         assert code == 0 and (tmp_path / "b.db").stat().st_size > 0

@@ -191,3 +191,22 @@ def test_recovered_drafts_are_offered_and_reopened(qtbot: QtBot, db: Database, s
     editor = window.tabs.currentWidget()
     assert isinstance(editor, VisitEditor)
     assert editor.visit().findings == visit.findings
+
+
+def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db: Database, settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.ui import clinic_dialog
+
+    monkeypatch.setattr(clinic_dialog.ClinicSettingsDialog, "ask",
+                        classmethod(lambda cls, parent, hidden: frozenset({"great_toe_extensor", "toe_flexors"})))
+    _with_zoe(db)
+    window = _window(qtbot, db, settings)
+    window.edit_clinic_settings()
+    window.open_patient("LB-1")
+    window.new_visit()
+    editor = window.tabs.currentWidget()
+    assert isinstance(editor, VisitEditor)
+    assert "great_toe_extensor" not in editor.model.groups and "toe_flexors" not in editor.model.groups
+    assert "hip_flexors" in editor.model.groups
+    editor.set_order("all_left_then_right")
+    assert settings.exam_order == "all_left_then_right"  # remembered for the next exam on this workstation
