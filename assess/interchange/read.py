@@ -112,6 +112,28 @@ def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
     return scores
 
 
+def _findings(items: list[Any], path: Path) -> list[Finding]:
+    """The visit's findings; the common case (all valid, no group twice) costs one pass and one set."""
+    try:
+        findings = [read_finding(item) for item in items]
+    except FindingInvalid:
+        for i, item in enumerate(items):
+            try:
+                read_finding(item)
+            except FindingInvalid:
+                raise _InvalidFinding(path + ("findings", i)) from None
+        raise
+    if len({(f.muscle_group, f.side) for f in findings}) != len(findings):
+        seen: set[tuple[str, str]] = set()
+        for i, finding in enumerate(findings):
+            key = (finding.muscle_group, finding.side)
+            if key in seen:
+                raise _fail(path + ("findings", i),
+                            f"{finding.muscle_group} {finding.side} is recorded twice in this visit")
+            seen.add(key)
+    return findings
+
+
 def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
     date = parse_date(obj["date"], path + ("date",))
     status = obj.get("status", "draft")
@@ -120,19 +142,7 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
         if status != "signed":
             raise _fail(path + ("signed_at",), "a draft visit has no signing time (status is 'draft')")
         signed_at = parse_datetime(obj["signed_at"], path + ("signed_at",))
-    findings: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    for i, item in enumerate(obj.get("findings", [])):
-        try:
-            finding = read_finding(item)
-        except FindingInvalid:
-            raise _InvalidFinding(path + ("findings", i)) from None
-        key = (finding.muscle_group, finding.side)
-        if key in seen:
-            raise _fail(path + ("findings", i),
-                        f"{finding.muscle_group} {finding.side} is recorded twice in this visit")
-        seen.add(key)
-        findings.append(finding)
+    findings = _findings(obj.get("findings", []), path)
     goal_scores: list[GoalScore] = []
     for i, item in enumerate(obj.get("goal_scores", [])):
         gpath = path + ("goal_scores", i)

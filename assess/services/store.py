@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, Float, Table, delete, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from assess.domain import Goal, PatientDetails, ToxinSession, Treatment, Visit
@@ -54,6 +55,18 @@ def _bulk(session: Session, table: Table, columns: Sequence[str], rows: list[tup
     if active:
         rows = [_converted(row, active) for row in rows]
     quote = dialect.identifier_preparer.quote
+    if dialect.name == "postgresql":
+        # COPY streams the rows in one go: several times faster than executemany over the network.
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would report it: one error class to catch
+            raise DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
+        return
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "

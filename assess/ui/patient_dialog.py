@@ -32,6 +32,7 @@ class PatientDialog(QDialog):
     def __init__(self, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if initial else "New patient")
+        self.setMinimumWidth(560)
         self._save = save
         self.result_details: PatientDetails | None = None
         self.mrn = self._line("MRN", "Medical record number")
