@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import json
 import random
 import statistics
@@ -48,7 +49,7 @@ def build(url: str, patients: int) -> float:
     return time.perf_counter() - start
 
 
-def measure(url: str, label: str, patients: int, target_url: str) -> list[Row]:
+def measure(url: str, label: str, patients: int, new_target: Callable[[], str]) -> list[Row]:
     rows: list[Row] = []
     seconds = build(url, patients)
     rows.append((label, f"assess demo --patients {patients}", f"{seconds:.1f} s", "≤ 120 s"))
@@ -74,18 +75,21 @@ def measure(url: str, label: str, patients: int, target_url: str) -> list[Row]:
         exported = write_document(export_records(session, sorted(mrns)[:1000]))
     db.close()
     findings = sum(len(v.get("findings", [])) for p in exported["patients"] for v in p.get("visits", []))
+    rates = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "export.json"
         path.write_text(json.dumps(exported), encoding="utf-8")
-        open_database(target_url).close()  # created and migrated, as a clinic's database would be
-        # The whole `assess import FILE` path in this process: read, parse, check, write, commit.
-        start = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.main(["--db", target_url, "import", str(path)])
-        seconds = time.perf_counter() - start
-    assert code == 0
-    rows.append((label, f"assess import of 1,000 patients ({findings:,} findings)",
-                 f"{findings / seconds:,.0f} findings/s", "≥ 50,000 findings/s"))
+        for _ in range(3):
+            target_url = new_target()
+            open_database(target_url).close()  # created and migrated, as a clinic's database would be
+            # The whole `assess import FILE` path in this process: read, parse, check, write, commit.
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                code = cli.main(["--db", target_url, "import", str(path)])
+            rates.append(findings / (time.perf_counter() - start))
+            assert code == 0
+    rows.append((label, f"assess import of 1,000 patients ({findings:,} findings, median of 3)",
+                 f"{statistics.median(rates):,.0f} findings/s", "≥ 50,000 findings/s"))
     return rows
 
 
@@ -96,7 +100,9 @@ def main() -> None:
     args = parser.parse_args()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
-        rows += measure(f"sqlite:///{folder}/bench.db", "SQLite", args.patients, f"sqlite:///{folder}/import.db")
+        files = itertools.count()
+        rows += measure(f"sqlite:///{folder}/bench.db", "SQLite", args.patients,
+                        lambda: f"sqlite:///{folder}/import-{next(files)}.db")
     if args.postgres:
         from pg_cluster import PostgresServer, postgres_bindir
 
@@ -107,7 +113,7 @@ def main() -> None:
         server.start()
         try:
             rows += measure(server.url(server.create_database()), "PostgreSQL", args.patients,
-                            server.url(server.create_database()))
+                            lambda: server.url(server.create_database()))
         finally:
             server.stop()
     widths = [max(len(r[i]) for r in [("database", "what", "measured", "goal"), *rows]) for i in range(4)]

@@ -83,6 +83,13 @@ def test_malformed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, con
     assert code == 1 and expected in err and err.count("\n") == 1
 
 
+def test_a_file_that_is_not_utf8_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"format": "assess-record/1", "patients": [{"mrn": "Müller"}]}'.encode("latin-1"))
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(path))
+    assert code == 1 and err.startswith(f"assess: {path}: not UTF-8 text (invalid")
+
+
 def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(tmp_path / "nope.json"))
     assert code == 1 and err == f"assess: {tmp_path / 'nope.json'}: no such file\n"
