@@ -64,7 +64,8 @@ class Base(DeclarativeBase):
 
 class Patient(Base):
     __tablename__ = "patient"
-    __table_args__ = (Index("ix_patient_name", "family_name", "given_name"),)
+    # The patient list is ordered by search_key and filtered on it: the index serves the first page at once.
+    __table_args__ = (Index("ix_patient_search_key", "search_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mrn: Mapped[str] = mapped_column(String(64), unique=True)

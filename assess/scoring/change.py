@@ -158,3 +158,39 @@ def worsening(visits: Sequence[Visit], visit: Visit) -> Worsening:
     penn_previous = next(
         (v.scores.penn_frequency for v in reversed(earlier) if v.scores.penn_frequency is not None), None)
     return Worsening(tuple(muscles), penn_previous, visit.scores.penn_frequency)
+
+
+def worsening_history(visits: Sequence[Visit]) -> dict[tuple[dt.date, str], Worsening]:
+    """The worsening flag of every visit at once, in one pass (the patient view shows them all).
+
+    Same rule as `worsening`: each visit against the latest earlier value of each muscle group and side,
+    where earlier means an earlier day (two visits of one day are not compared with each other).
+    """
+    last_mas: dict[tuple[str, str], tuple[str, dt.date]] = {}
+    last_penn: int | None = None
+    flags: dict[tuple[dt.date, str], Worsening] = {}
+    ordered = _chronological(visits)
+    start = 0
+    while start < len(ordered):
+        day = ordered[start].date
+        end = start
+        while end < len(ordered) and ordered[end].date == day:
+            end += 1
+        same_day = ordered[start:end]
+        for visit in same_day:
+            muscles = []
+            for finding in sorted(visit.findings, key=finding_key):
+                before = last_mas.get((finding.muscle_group, finding.side))
+                if finding.mas is not None and before is not None and (
+                        MAS.rank(finding.mas) - MAS.rank(before[0]) >= 1):
+                    muscles.append(MasWorsening(finding.muscle_group, finding.side, before[0], finding.mas,
+                                                before[1]))
+            flags[visit.key] = Worsening(tuple(muscles), last_penn, visit.scores.penn_frequency)
+        for visit in same_day:  # only now do this day's values become "earlier" for the next days
+            for finding in visit.findings:
+                if finding.mas is not None:
+                    last_mas[(finding.muscle_group, finding.side)] = (finding.mas, day)
+            if visit.scores.penn_frequency is not None:
+                last_penn = visit.scores.penn_frequency
+        start = end
+    return flags

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from assess.domain import PatientDetails
@@ -74,23 +75,34 @@ def update_patient(session: Session, mrn: str, details: PatientDetails, expected
     return expected_version + 1
 
 
-def find_patients(session: Session, text: str = "", limit: int | None = 200) -> list[PatientSummary]:
-    """Patients whose name or MRN contains every word of text (accents and case ignored), or whose
-    birth date is text (YYYY-MM-DD); by name. An empty text lists everyone."""
-    # Per listed patient, one look-up in the (patient_id, date, type) index: cheap for a page of results.
+def patients_by_mrn(session: Session, mrns: list[str]) -> list[PatientSummary]:
+    """The listed patients, in the order given (unknown MRNs are left out): the recent-patients list."""
+    found = {p.mrn: p for p in _summaries(session, r.PATIENT.c.mrn.in_(mrns), None)} if mrns else {}
+    return [found[m] for m in mrns if m in found]
+
+
+def _summaries(session: Session, condition: Any, limit: int | None) -> list[PatientSummary]:
     patient, visit = r.PATIENT.c, r.VISIT.c
+    # Per listed patient, one look-up in the (patient_id, date, type) index: cheap for a page of results.
     last_visit = select(func.max(visit.date)).where(visit.patient_id == patient.id).scalar_subquery()
     query = (select(patient.mrn, patient.family_name, patient.given_name, patient.birth_date, patient.diagnosis,
                     patient.gmfcs, last_visit, patient.version)
-             .order_by(patient.search_key))
+             .where(condition).order_by(patient.search_key))
+    if limit is not None:
+        query = query.limit(limit)
+    return [PatientSummary(*row) for row in session.execute(query)]
+
+
+def find_patients(session: Session, text: str = "", limit: int | None = 200) -> list[PatientSummary]:
+    """Patients whose name or MRN contains every word of text (accents and case ignored), or whose
+    birth date is text (YYYY-MM-DD); by name. An empty text lists everyone."""
+    conditions: list[ColumnElement[bool]] = []
     for word in text.split():
         try:
             born = dt.date.fromisoformat(word)
         except ValueError:
             escaped = r.fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(r.PATIENT.c.search_key.like(f"%{escaped}%", escape="\\"))
+            conditions.append(r.PATIENT.c.search_key.like(f"%{escaped}%", escape="\\"))
         else:
-            query = query.where(r.PATIENT.c.birth_date == born)
-    if limit is not None:
-        query = query.limit(limit)
-    return [PatientSummary(*row) for row in session.execute(query)]
+            conditions.append(r.PATIENT.c.birth_date == born)
+    return _summaries(session, and_(true(), *conditions), limit)

@@ -32,7 +32,7 @@ from assess.errors import AssessError
 from assess.labels import words
 from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
 from assess.services.history import last_weight, patient_history
-from assess.services.patients import create_patient, find_patients, patient_details, update_patient
+from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.services.visits import add_goal, record_treatment
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
@@ -194,12 +194,10 @@ class MainWindow(QMainWindow):
         if not recent:
             return
         with self.db.transaction() as session:
-            for mrn in recent:
-                found = [p for p in find_patients(session, mrn, limit=5) if p.mrn == mrn]
-                if found:
-                    item = QListWidgetItem(f"{found[0].display_name}  ·  {mrn}")
-                    item.setData(Qt.ItemDataRole.UserRole, mrn)
-                    self.recent.addItem(item)
+            for patient in patients_by_mrn(session, recent):
+                item = QListWidgetItem(f"{patient.display_name}  ·  {patient.mrn}")
+                item.setData(Qt.ItemDataRole.UserRole, patient.mrn)
+                self.recent.addItem(item)
         rows = min(self.recent.count(), 5)
         self.recent.setFixedHeight(rows * (self.recent.fontMetrics().height() + 6) + 8)
 

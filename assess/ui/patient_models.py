@@ -24,7 +24,7 @@ from assess.domain import (
     treatment_date,
 )
 from assess.labels import words
-from assess.scoring.change import FindingChange, ScaleChange, worsening
+from assess.scoring.change import FindingChange, ScaleChange, worsening_history
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
 
@@ -92,8 +92,9 @@ def _treatment_line(t: Treatment) -> tuple[str, str]:
 def timeline(record: PatientRecord) -> list[TimelineEntry]:
     """Visits and treatments in one list, newest first."""
     entries = []
+    flags = worsening_history(record.visits)
     for visit in record.visits:
-        flag = worsening(record.visits, visit)
+        flag = flags[visit.key]
         details = f"{len(visit.findings)} findings" + (f", weight {visit.weight_kg:g} kg" if visit.weight_kg else "")
         if flag:
             worse = [f"{w.side} {group_name(w.muscle_group).lower()} {w.previous}→{w.current}" for w in flag.muscles]

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.domain import Finding, Visit, VisitScores
 from assess.scoring.change import (
@@ -15,6 +17,7 @@ from assess.scoring.change import (
     direction,
     latest_findings,
     worsening,
+    worsening_history,
 )
 
 D1, D2, D3, D4 = dt.date(2025, 1, 10), dt.date(2025, 4, 10), dt.date(2025, 7, 10), dt.date(2025, 10, 10)
@@ -253,3 +256,24 @@ def test_visits_are_ordered_by_date_not_by_list_position() -> None:
     result = worsening([now, earlier], now)
     assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "2", D1),)
     assert result.penn_up
+
+
+# --- the one-pass history agrees with the rule visit by visit --------------------------------------
+_grades = st.sampled_from(["0", "1", "1+", "2", "3", "4", None])
+_visit_strategy = st.builds(
+    lambda day, kind, grades, penn: Visit(
+        dt.date(2025, 1, 1) + dt.timedelta(days=day), kind, "Dr A",
+        findings=tuple(Finding(group, side, mas=grade) for (group, side), grade in
+                       zip([("hip_flexors", "left"), ("hip_flexors", "right"), ("knee_flexors", "left")],
+                           grades, strict=False) if grade is not None),
+        scores=VisitScores(penn_frequency=penn)),
+    st.integers(0, 6), st.sampled_from(["follow_up", "dosing"]), st.lists(_grades, min_size=3, max_size=3),
+    st.one_of(st.none(), st.integers(0, 4)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_visit_strategy, max_size=8, unique_by=lambda v: (v.date, v.type)))
+def test_worsening_history_equals_the_rule_for_each_visit(visits: list[Visit]) -> None:
+    flags = worsening_history(visits)
+    for visit in visits:
+        assert flags[visit.key] == worsening(visits, visit)

@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("mrn", name=op.f("uq_patient_mrn")),
     )
     with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.create_index("ix_patient_name", ["family_name", "given_name"], unique=False)
+        batch_op.create_index("ix_patient_search_key", ["search_key"], unique=False)
 
     op.create_table(
         "drug_period",
@@ -363,6 +363,6 @@ def downgrade() -> None:
     op.drop_table("goal")
     op.drop_table("drug_period")
     with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.drop_index("ix_patient_name")
+        batch_op.drop_index("ix_patient_search_key")
 
     op.drop_table("patient")
