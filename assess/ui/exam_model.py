@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from assess import palette
 from assess.domain import Finding
 from assess.scoring.change import direction
 from assess.scoring.muscles import MUSCLE_GROUPS, SIDES, group_name, group_sort_key
@@ -47,7 +48,8 @@ PENDING_ROLE = Qt.ItemDataRole.UserRole + 2  # True while a copied value awaits 
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 3  # "better" / "worse" / "same" / None
 
 # Colour and shape together (UX.md), the same pair as the patient view: ▼ better, ▲ worse.
-BETTER, WORSE, COPIED = QColor("#0b5fa5"), QColor("#c05200"), QColor("#8a8a8a")
+BETTER, WORSE, COPIED = QColor(palette.BETTER), QColor(palette.WORSE), QColor("#8a8a8a")
+MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
 MARKS = {"better": "▼", "worse": "▲"}
 
 
@@ -301,6 +303,8 @@ class ExamGridModel(QAbstractTableModel):
             if change in MARKS:
                 return QBrush(BETTER if change == "better" else WORSE)
             return None
+        if role == Qt.ItemDataRole.BackgroundRole and field == "mas" and value is not None and not pending:
+            return MAS_BACKGROUNDS.get(str(value))
         if role == Qt.ItemDataRole.FontRole and pending:
             font = QFont()
             font.setItalic(True)

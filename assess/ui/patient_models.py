@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from assess import palette
 from assess.domain import (
     OralMedication,
     Orthosis,
@@ -32,7 +33,8 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DISPLAY = Qt.ItemDataRole.DisplayRole
 # Colour and shape together (UX.md): ▼ better in blue, ▲ worse in orange — a colour-blind-safe pair.
-BETTER, WORSE = QColor("#0b5fa5"), QColor("#c05200")
+BETTER, WORSE = QColor(palette.BETTER), QColor(palette.WORSE)
+MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
 MARKS = {"better": " ▼", "worse": " ▲", "same": "", "changed": " ≠", "new": ""}
 
 
@@ -191,6 +193,8 @@ class LatestFindingsModel(_TableModel):
         value = f"{change.current:g}°" if isinstance(change.current, float) else str(change.current)
         if role == DISPLAY:
             return value + MARKS[change.direction]
+        if role == Qt.ItemDataRole.BackgroundRole and change.scale == "mas":
+            return MAS_BACKGROUNDS.get(str(change.current))
         if role == Qt.ItemDataRole.ForegroundRole and change.direction in ("better", "worse"):
             return QBrush(BETTER if change.direction == "better" else WORSE)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from samples import sample_document
 
 from assess.interchange.read import read_document
+from assess.palette import MAS_COLOURS
 from assess.ui.patient_models import (
     BETTER,
     GoalsModel,
@@ -66,6 +67,8 @@ def test_latest_findings_show_change_with_shape_and_colour() -> None:
     assert model.data(left_mas) == "1+ ▼"
     assert model.data(left_mas, Qt.ItemDataRole.ForegroundRole).color() == BETTER
     assert model.data(left_mas, Qt.ItemDataRole.ToolTipRole) == "better: was 3 on 2025-03-02"
+    # The clinic's one MAS colour scale, with the grade printed on it.
+    assert model.data(left_mas, Qt.ItemDataRole.BackgroundRole).color().name() == MAS_COLOURS["1+"]
     left_r1 = model.index(row, 3)
     assert model.data(left_r1) == "0° ▼"  # -15° -> 0°: 15° larger, a less tight muscle
 
