@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
@@ -300,18 +301,9 @@ class PatientDetails:
 
 
 @dataclass(frozen=True)
-class PatientRecord:
-    """Everything assess holds about one patient; identified by MRN."""
+class PatientRecord(PatientDetails):
+    """Everything assess holds about one patient (who, plus goals, visits, treatments); identified by MRN."""
 
-    mrn: str
-    family_name: str
-    given_name: str
-    birth_date: dt.date
-    sex: str
-    diagnosis: str
-    diagnosis_note: str | None = None
-    gmfcs: str | None = None
-    primary_care: Contact | None = None
     goals: tuple[Goal, ...] = ()
     visits: tuple[Visit, ...] = ()
     treatments: tuple[Treatment, ...] = ()
@@ -322,13 +314,11 @@ class PatientRecord:
 
     @property
     def details(self) -> PatientDetails:
-        return PatientDetails(self.mrn, self.family_name, self.given_name, self.birth_date, self.sex,
-                              self.diagnosis, self.diagnosis_note, self.gmfcs, self.primary_care)
+        return PatientDetails(**{f.name: getattr(self, f.name) for f in dataclasses.fields(PatientDetails)})
 
     @classmethod
     def from_details(cls, details: PatientDetails) -> PatientRecord:
-        return cls(details.mrn, details.family_name, details.given_name, details.birth_date, details.sex,
-                   details.diagnosis, details.diagnosis_note, details.gmfcs, details.primary_care)
+        return cls(**{f.name: getattr(details, f.name) for f in dataclasses.fields(PatientDetails)})
 
 
 def age_in_years(birth_date: dt.date, on: dt.date) -> int:
