@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from assess.domain import Goal, ToxinSession, Treatment, Visit, treatment_key
-from assess.errors import SignedRecordError, StaleEditError
+from assess.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
+from assess.errors import DuplicateError, NotFoundError, SignedRecordError, StaleEditError
 from assess.models import utcnow
 from assess.services import rows as r
 from assess.services.checks import check_goals, check_treatment, check_visit
@@ -108,3 +108,17 @@ def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
     replaced = _delete_treatment(session, pid, treatment)
     insert_treatments(session, [(pid, treatment)])
     return not replaced
+
+
+def replace_treatment(session: Session, mrn: str, old: Treatment, new: Treatment) -> None:
+    """A corrected treatment in place of the stored one, even when the correction changes its identity
+    (its date, product, drug...): the old record goes, so the correction never leaves a second one."""
+    details, _ = patient_details(session, mrn)
+    pid = patient_id(session, mrn)
+    new = check_treatment(details, new)
+    if treatment_key(new) != treatment_key(old) and any(
+            treatment_key(t) == treatment_key(new) for t in load_record(session, None, pid).treatments):
+        raise DuplicateError(f"{describe_treatment_key(new)} is recorded already; edit that one instead")
+    if not _delete_treatment(session, pid, old):
+        raise NotFoundError(f"{describe_treatment_key(old)} is no longer stored (changed elsewhere?); reload")
+    insert_treatments(session, [(pid, new)])

@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from assess.db import Database
-from assess.domain import Treatment
+from assess.domain import ToxinSession, Treatment
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
 from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
 from assess.services.history import last_weight, patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
-from assess.services.visits import add_goal, record_treatment
+from assess.services.visits import add_goal, record_treatment, replace_treatment
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self.view.new_visit_requested.connect(self.new_visit)
         self.view.visit_open_requested.connect(self.open_visit)
+        self.view.treatment_edit_requested.connect(self.edit_treatment)
         self.view.toxin_requested.connect(lambda: self.add_treatment("botulinum_toxin"))
         self.view.goal_requested.connect(self.add_goal)
         self.view.edit_requested.connect(self.edit_patient)
@@ -370,6 +371,32 @@ class MainWindow(QMainWindow):
             return
         self.open_patient(record.mrn)
         self.statusBar().showMessage(f"{words(kind).capitalize()} saved {_now()}")
+
+    def edit_treatment(self, stored: Treatment) -> None:
+        """Correct a stored treatment in its own dialog (a drug's dose change is a new period instead)."""
+        if self.view.record is None:
+            return
+        record = self.view.record
+        corrected: Treatment | None
+        if isinstance(stored, ToxinSession):
+            from assess.ui.toxin_dialog import ToxinSessionDialog
+
+            weight = last_weight(record, stored.date)
+            corrected = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, stored)
+        else:
+            from assess.ui.treatment_dialog import TreatmentDialog
+
+            corrected = TreatmentDialog.ask(self, stored.kind, record.details, stored)
+        if corrected is None or corrected == stored:
+            return
+        try:
+            with self.db.transaction() as session:
+                replace_treatment(session, record.mrn, stored, corrected)
+        except AssessError as error:
+            show_error(self, "Correction not saved", error)
+            return
+        self.open_patient(record.mrn)
+        self.statusBar().showMessage(f"{words(corrected.kind).capitalize()} corrected {_now()}")
 
     def change_drug_dose(self) -> None:
         """A dose change closes the current period and opens a new one the same day, saved together."""

@@ -57,6 +57,7 @@ class PatientView(QWidget):
 
     new_visit_requested = Signal()
     visit_open_requested = Signal(object, str)  # date, visit type
+    treatment_edit_requested = Signal(object)  # the stored Treatment
     toxin_requested = Signal()
     treatment_requested = Signal(str)  # kind
     goal_requested = Signal()
@@ -114,7 +115,7 @@ class PatientView(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("Timeline (Enter opens a visit)"))
+        left_layout.addWidget(QLabel("Timeline (Enter opens a visit or a treatment to correct it)"))
         left_layout.addWidget(self.timeline)
         splitter = self.splitter = QSplitter()
         splitter.addWidget(left)
@@ -144,3 +145,5 @@ class PatientView(QWidget):
         entry = self.timeline_model.entry(self.timeline.currentIndex().row())
         if entry.visit is not None:
             self.visit_open_requested.emit(entry.visit.date, entry.visit.type)
+        elif entry.treatment is not None:
+            self.treatment_edit_requested.emit(entry.treatment)

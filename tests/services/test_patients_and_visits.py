@@ -169,3 +169,30 @@ def test_a_drug_stopped_before_it_started_is_refused(zoe: Database) -> None:
 def test_unknown_patient(database: Database) -> None:
     with pytest.raises(NotFoundError, match="no patient with MRN 'X'"), database.transaction() as session:
         record_visit(session, "X", _visit("2025-01-10", "1"))
+
+
+def test_a_corrected_treatment_replaces_the_old_one_even_with_a_new_date(zoe: Database) -> None:
+    from assess.services.visits import replace_treatment
+
+    typo = ToxinSession(dt.date(2025, 2, 1), "onabotulinumtoxinA", (Injection("soleus", "left", 400.0, 2),))
+    fixed = ToxinSession(dt.date(2025, 2, 3), "onabotulinumtoxinA", (Injection("soleus", "left", 40.0, 2),))
+    with zoe.transaction() as session:
+        record_treatment(session, "LB-1", typo)
+        replace_treatment(session, "LB-1", typo, fixed)
+        assert patient_history(session, "LB-1").treatments == (fixed,)
+
+
+def test_a_correction_onto_another_stored_treatment_is_refused(zoe: Database) -> None:
+    from assess.services.visits import replace_treatment
+
+    first = OralMedication("baclofen", 10.0, dt.date(2025, 1, 1), stop=dt.date(2025, 3, 1))
+    second = OralMedication("baclofen", 15.0, dt.date(2025, 3, 1))
+    with zoe.transaction() as session:
+        record_treatment(session, "LB-1", first)
+        record_treatment(session, "LB-1", second)
+    onto_second = OralMedication("baclofen", 12.0, dt.date(2025, 3, 1))
+    with pytest.raises(DuplicateError, match=r"oral_medication on 2025-03-01 \(baclofen\) is recorded already"), \
+            zoe.transaction() as session:
+        replace_treatment(session, "LB-1", first, onto_second)
+    with zoe.transaction() as session:
+        assert set(patient_history(session, "LB-1").treatments) == {first, second}

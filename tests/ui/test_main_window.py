@@ -210,3 +210,26 @@ def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db
     assert "hip_flexors" in editor.model.groups
     editor.set_order("all_left_then_right")
     assert settings.exam_order == "all_left_then_right"  # remembered for the next exam on this workstation
+
+
+def test_enter_on_a_treatment_in_the_timeline_corrects_it(qtbot: QtBot, db: Database, settings: Settings,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    typo = OralMedication("baclofen", 150.0, dt.date(2025, 1, 1))
+    fixed = OralMedication("baclofen", 15.0, dt.date(2025, 1, 1))
+    from assess.ui import treatment_dialog
+
+    def fake_ask(cls: Any, parent: Any, kind: str, details: Any, initial: Any = None) -> OralMedication | None:
+        return fixed if initial == typo else None
+
+    monkeypatch.setattr(treatment_dialog.TreatmentDialog, "ask", classmethod(fake_ask))
+    _with_zoe(db)
+    with db.transaction() as s:
+        record_treatment(s, "LB-1", typo)
+    window = _window(qtbot, db, settings)
+    window.open_patient("LB-1")
+    window.view.timeline.setFocus()
+    window.view.timeline.setCurrentIndex(window.view.timeline_model.index(0, 0))
+    qtbot.keyClick(window.view.timeline, Qt.Key.Key_Return)
+    with db.transaction() as s:
+        assert patient_history(s, "LB-1").treatments == (fixed,)
+    assert "Oral medication corrected" in window.statusBar().currentMessage()
