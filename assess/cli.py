@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
                             "patient: latest findings with the change since the previous visit, treatments.")
     p.add_argument("mrn", metavar="MRN")
 
+    p = commands.add_parser("alerts", help="safety warnings and follow-ups due",
+                            description="Open alerts: toxin, drug and pump limits, refills and follow-ups due "
+                            "or overdue, worsening; for every patient or the one named.")
+    p.add_argument("--patient", metavar="MRN", help="only this patient")
+    p.add_argument("--as-of", metavar="DATE", type=_iso_date, help="the day to judge from (default: today)")
+    p.add_argument("--json", action="store_true", help="print JSON: a list of alert objects")
+
     p = commands.add_parser("demo", help="add synthetic demo patients", description="Add realistic synthetic "
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
     p.add_argument("--patients", type=int, default=50, metavar="N", help="how many (default 50)")
@@ -73,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
                                "pg_dump archive of a PostgreSQL database.")
     q.add_argument("--out", required=True, metavar="FILE", type=Path)
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _load_json(path: Path) -> Any:
@@ -195,6 +209,27 @@ def cmd_show(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.alerts import alerts
+
+    with db.transaction() as session:
+        found = alerts(session, args.as_of or dt.date.today(), [args.patient] if args.patient else [])
+    if args.json:
+        print(json.dumps([{"code": a.code, "severity": a.severity, "mrn": a.mrn, "date": a.date.isoformat(),
+                           "message": a.message, **({"source": a.source} if a.source else {})} for a in found],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No open alerts.")
+        return 0
+    for a in found:
+        source = f" [{a.source}]" if a.source else ""
+        print(f"{a.severity.upper():7}  {a.date}  {a.mrn}  {a.message}{source}")
+    warnings = sum(a.severity == "warning" for a in found)
+    print(f"{count(warnings, 'warning')}, {count(len(found) - warnings, 'notice')}")
+    return 0
+
+
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     from assess.services.demo import add_demo_patients
 
@@ -258,7 +293,7 @@ def cmd_summary(db: Database) -> int:
 
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
-            "demo": cmd_demo, "db": cmd_db}
+            "alerts": cmd_alerts, "demo": cmd_demo, "db": cmd_db}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

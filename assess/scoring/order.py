@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from assess.domain import (
     SYMPTOMS,
@@ -54,24 +56,35 @@ def treatment_sort_key(treatment: Treatment) -> tuple[str, int, tuple[str, ...]]
     return (treatment_date(treatment).isoformat(), TREATMENT_KINDS.index(treatment.kind), treatment_key(treatment))
 
 
+def _in_order(items: tuple[Any, ...], key: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """The items sorted by key; the very same tuple when they already are (the common case)."""
+    if len(items) < 2:
+        return items
+    ordered = tuple(sorted(items, key=key))
+    return items if ordered == items else ordered
+
+
 def canonical_visit(visit: Visit) -> Visit:
-    return dataclasses.replace(
-        visit,
-        findings=tuple(sorted(visit.findings, key=finding_key)),
-        triggers=tuple(sorted(visit.triggers, key=_trigger_key)),
-        symptoms=tuple(sorted(visit.symptoms, key=_symptom_key)),
-        goal_scores=tuple(sorted(visit.goal_scores, key=lambda s: s.goal)),
-    )
+    findings = _in_order(visit.findings, finding_key)
+    triggers = _in_order(visit.triggers, _trigger_key)
+    symptoms = _in_order(visit.symptoms, _symptom_key)
+    goal_scores = _in_order(visit.goal_scores, lambda s: s.goal)
+    if (findings, triggers, symptoms, goal_scores) == (visit.findings, visit.triggers, visit.symptoms,
+                                                         visit.goal_scores):
+        return visit  # nothing to reorder: no copy (a clinic-wide load makes hundreds of thousands)
+    return dataclasses.replace(visit, findings=findings, triggers=triggers, symptoms=symptoms,
+                               goal_scores=goal_scores)
 
 
 def canonical_treatment(treatment: Treatment) -> Treatment:
     if isinstance(treatment, ToxinSession):
         # Injections keep muscle catalogue order, then side: the order the session sheet is read in.
-        injections = sorted(
+        injections = _in_order(
             treatment.injections,
-            key=lambda i: (_MUSCLE_ORDER.get(i.muscle, len(_MUSCLE_ORDER)), i.muscle, side_sort_key(i.side)),
+            lambda i: (_MUSCLE_ORDER.get(i.muscle, len(_MUSCLE_ORDER)), i.muscle, side_sort_key(i.side)),
         )
-        return dataclasses.replace(treatment, injections=tuple(injections))
+        return treatment if injections is treatment.injections else dataclasses.replace(
+            treatment, injections=injections)
     return treatment
 
 

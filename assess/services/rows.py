@@ -91,11 +91,24 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
-def _rows(session: Session, table: Table, column: str, ids: Sequence[int]) -> list[Any]:
+def _rows(session: Session, table: Table, column: str, ids: Sequence[int], names: Sequence[str]) -> list[Any]:
+    """The named columns (only those: no time stamps to convert) of the rows whose `column` is in ids."""
+    selected = [table.c[name] for name in names]
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(select(table).where(table.c[column].in_(chunk))).all())
+        rows.extend(session.execute(select(*selected).where(table.c[column].in_(chunk))).all())
     return rows
+
+
+PATIENT_COLUMNS = ("mrn", "family_name", "given_name", "birth_date", "sex", "diagnosis", "diagnosis_note", "gmfcs",
+                   *(f"pcp_{name}" for name in PCP_FIELDS))
+
+
+def _details(values: Sequence[Any]) -> PatientDetails:
+    """Details from the PATIENT_COLUMNS of a row, in that order."""
+    mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs = values[:8]
+    contact = Contact(*values[8:]) if values[8] else None
+    return PatientDetails(mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs, contact)
 
 
 def details_from_row(row: Any) -> PatientDetails:
@@ -144,54 +157,76 @@ def treatment_columns(treatment: Treatment) -> dict[str, Any]:
     return {name: getattr(treatment, name) for name in fields}
 
 
-def load_records(session: Session, patient_ids: Sequence[int]) -> dict[int, PatientRecord]:
-    """Whole records of these patients, keyed by patient id: a fixed number of queries, any count."""
+def _latest_visit_ids(visit_rows: Sequence[Any], per_patient: int) -> list[int]:
+    by_patient: dict[int, list[Any]] = defaultdict(list)
+    for row in visit_rows:
+        by_patient[row.patient_id].append(row)
+    latest: list[int] = []
+    for rows in by_patient.values():
+        rows.sort(key=lambda row: (row.date, row.id), reverse=True)
+        latest += [row.id for row in rows[:per_patient]]
+    return latest
+
+
+def load_records(session: Session, patient_ids: Sequence[int],
+                 findings_of_latest: int | None = None) -> dict[int, PatientRecord]:
+    """Records of these patients, keyed by patient id: a fixed number of queries, any count.
+
+    Whole records by default. With `findings_of_latest=n`, a lighter record for decision support over
+    every patient at once: findings of each patient's n latest visits only, and no goals, goal scores,
+    triggers or symptoms (a clinic's 10,000 patients hold millions of findings the alerts never read).
+    """
     ids = list(patient_ids)
-    patients = {row.id: row for row in _rows(session, PATIENT, "id", ids)}
+    light = findings_of_latest is not None
+    patients = {row[0]: row[1:] for row in _rows(session, PATIENT, "id", ids, ("id", *PATIENT_COLUMNS))}
     goals: dict[int, list[Goal]] = defaultdict(list)
     goal_code: dict[int, str] = {}
-    for row in _rows(session, GOAL, "patient_id", ids):
-        goal_code[row.id] = row.code
-        goals[row.patient_id].append(Goal(row.code, row.text, row.set_on, row.baseline, row.importance,
-                                          row.difficulty))
-    visit_rows = _rows(session, VISIT, "patient_id", ids)
-    visit_ids = [row.id for row in visit_rows]
+    goal_columns = ("id", "patient_id", "code", "text", "set_on", "baseline", "importance", "difficulty")
+    for goal_id, pid, code, *rest in [] if light else _rows(session, GOAL, "patient_id", ids, goal_columns):
+        goal_code[goal_id] = code
+        goals[pid].append(Goal(code, *rest))
+    visit_rows = _rows(session, VISIT, "patient_id", ids, ("id", "patient_id", "date", *VISIT_FIELDS, *SCORE_FIELDS))
+    visit_ids = [row[0] for row in visit_rows]
+    examined = visit_ids if findings_of_latest is None else _latest_visit_ids(visit_rows, findings_of_latest)
+    if light:
+        visit_ids = []  # no triggers, symptoms or goal scores either
     findings: dict[int, list[Finding]] = defaultdict(list)
-    for row in _rows(session, FINDING, "visit_id", visit_ids):
-        findings[row.visit_id].append(Finding(*(row._mapping[name] for name in FINDING_FIELDS)))
+    for visit_id, *values in _rows(session, FINDING, "visit_id", examined, ("visit_id", *FINDING_FIELDS)):
+        findings[visit_id].append(Finding(*values))
     triggers: dict[int, list[str]] = defaultdict(list)
-    for row in _rows(session, TRIGGER, "visit_id", visit_ids):
-        triggers[row.visit_id].append(row.code)
+    for visit_id, code in _rows(session, TRIGGER, "visit_id", visit_ids, ("visit_id", "code")):
+        triggers[visit_id].append(code)
     symptoms: dict[int, list[str]] = defaultdict(list)
-    for row in _rows(session, SYMPTOM, "visit_id", visit_ids):
-        symptoms[row.visit_id].append(row.code)
+    for visit_id, code in _rows(session, SYMPTOM, "visit_id", visit_ids, ("visit_id", "code")):
+        symptoms[visit_id].append(code)
     goal_scores: dict[int, list[GoalScore]] = defaultdict(list)
-    for row in _rows(session, GOAL_SCORE, "visit_id", visit_ids):
-        goal_scores[row.visit_id].append(GoalScore(goal_code[row.goal_id], row.score))
+    for visit_id, goal_id, score in _rows(session, GOAL_SCORE, "visit_id", visit_ids,
+                                          ("visit_id", "goal_id", "score")):
+        goal_scores[visit_id].append(GoalScore(goal_code[goal_id], score))
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for row in visit_rows:
-        m = row._mapping
-        visits[row.patient_id].append(Visit(
-            **{name: m[name] for name in VISIT_FIELDS},
-            findings=tuple(findings[row.id]), scores=VisitScores(**{name: m[name] for name in SCORE_FIELDS}),
-            triggers=tuple(triggers[row.id]), symptoms=tuple(symptoms[row.id]),
-            goal_scores=tuple(goal_scores[row.id]),
+    n_visit = len(VISIT_FIELDS)
+    for visit_id, pid, _day, *values in visit_rows:
+        visits[pid].append(Visit(
+            **dict(zip(VISIT_FIELDS, values[:n_visit], strict=True)),
+            findings=tuple(findings[visit_id]), scores=VisitScores(*values[n_visit:]),
+            triggers=tuple(triggers[visit_id]), symptoms=tuple(symptoms[visit_id]),
+            goal_scores=tuple(goal_scores[visit_id]),
         ))
     treatments: dict[int, list[Treatment]] = defaultdict(list)
     for table, cls, fields in TREATMENT_TABLES.values():
-        for row in _rows(session, table, "patient_id", ids):
-            treatments[row.patient_id].append(cls(**{name: row._mapping[name] for name in fields}))
-    toxin_rows = _rows(session, TOXIN, "patient_id", ids)
+        for pid, *values in _rows(session, table, "patient_id", ids, ("patient_id", *fields)):
+            treatments[pid].append(cls(**dict(zip(fields, values, strict=True))))
+    toxin_rows = _rows(session, TOXIN, "patient_id", ids, ("id", "patient_id", *TOXIN_FIELDS))
     injections: dict[int, list[Injection]] = defaultdict(list)
-    for row in _rows(session, INJECTION, "session_id", [r.id for r in toxin_rows]):
-        injections[row.session_id].append(Injection(row.muscle, row.side, row.units, row.sites))
-    for row in toxin_rows:
-        treatments[row.patient_id].append(ToxinSession(
-            injections=tuple(injections[row.id]), **{name: row._mapping[name] for name in TOXIN_FIELDS}))
+    for session_id, *values in _rows(session, INJECTION, "session_id", [row[0] for row in toxin_rows],
+                                     ("session_id", "muscle", "side", "units", "sites")):
+        injections[session_id].append(Injection(*values))
+    for session_id, pid, *values in toxin_rows:
+        treatments[pid].append(ToxinSession(injections=tuple(injections[session_id]),
+                                            **dict(zip(TOXIN_FIELDS, values, strict=True))))
     records: dict[int, PatientRecord] = {}
-    for patient_id, row in patients.items():
-        record = PatientRecord.from_details(details_from_row(row))
-        records[patient_id] = canonical_record(dataclasses.replace(
-            record, goals=tuple(goals[patient_id]), visits=tuple(visits[patient_id]),
-            treatments=tuple(treatments[patient_id])))
+    for pid, values in patients.items():
+        record = PatientRecord.from_details(_details(values))
+        records[pid] = canonical_record(dataclasses.replace(
+            record, goals=tuple(goals[pid]), visits=tuple(visits[pid]), treatments=tuple(treatments[pid])))
     return records

@@ -30,6 +30,7 @@ from assess.domain import ToxinSession, Treatment
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
+from assess.services.alerts import alerts
 from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
 from assess.services.history import last_weight, patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self._action(patient, "&New patient…", "Ctrl+Shift+P", self.new_patient)
         self._action(patient, "&Edit patient…", "Ctrl+E", self.edit_patient)
         patient.addSeparator()
+        self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
+        patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
         self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
         self._action(patient, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -181,6 +184,12 @@ class MainWindow(QMainWindow):
             return
         self.mrn = mrn
         self.view.show_record(record)
+        try:
+            with self.db.transaction() as session:
+                self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))
+        except AssessError as error:
+            self.view.show_alerts([])
+            self.statusBar().showMessage(f"Alerts could not be worked out: {error}")
         self.patient_page.setCurrentWidget(self.view)
         self.tabs.setTabText(0, record.display_name)
         self.tabs.setCurrentIndex(0)
@@ -356,7 +365,8 @@ class MainWindow(QMainWindow):
             from assess.ui.toxin_dialog import ToxinSessionDialog
 
             weight = last_weight(record)
-            treatment = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None)
+            earlier = [t for t in record.treatments if isinstance(t, ToxinSession)]
+            treatment = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, None, earlier)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
@@ -382,7 +392,8 @@ class MainWindow(QMainWindow):
             from assess.ui.toxin_dialog import ToxinSessionDialog
 
             weight = last_weight(record, stored.date)
-            corrected = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, stored)
+            earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]
+            corrected = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, stored, earlier)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
@@ -449,6 +460,18 @@ class MainWindow(QMainWindow):
             return
         self.open_patient(record.mrn)
         self.statusBar().showMessage(f"Goal saved {_now()}")
+
+    def open_due_list(self) -> None:
+        from assess.ui.due_list import DueList
+
+        for i in range(1, self.tabs.count()):
+            if isinstance(self.tabs.widget(i), DueList):
+                self.tabs.setCurrentIndex(i)
+                return
+        due = DueList(self.db)
+        due.patient_chosen.connect(self.open_patient)
+        self.tabs.setCurrentIndex(self.tabs.addTab(due, "Due list"))
+        due.refresh()
 
     def edit_clinic_settings(self) -> None:
         from assess.ui.clinic_dialog import ClinicSettingsDialog

@@ -70,7 +70,8 @@ class TimelineEntry:
 def _treatment_line(t: Treatment) -> tuple[str, str]:
     if isinstance(t, ToxinSession):
         muscles = ", ".join(f"{i.side[0].upper()} {muscle_name(i.muscle).lower()} {i.units:g}" for i in t.injections)
-        return f"Botulinum toxin {t.total_units:g} U", f"{words(t.product)}: {muscles}"
+        notes = f" — {t.notes}" if t.notes else ""  # an overridden safety warning is said here
+        return f"Botulinum toxin {t.total_units:g} U", f"{words(t.product)}: {muscles}{notes}"
     if isinstance(t, OralMedication):
         until = f" until {t.stop}" if t.stop else ""
         return f"{words(t.drug).capitalize()} {t.dose_mg_per_day:g} mg/day", f"from {t.start}{until}"

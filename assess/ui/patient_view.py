@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -17,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assess import palette
 from assess.domain import PatientRecord, age_in_years
 from assess.labels import words
 from assess.scoring.change import latest_findings
+from assess.scoring.safety import Alert
 from assess.services.history import last_weight
 from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
 
@@ -102,9 +108,13 @@ class PatientView(QWidget):
         goals_layout = QVBoxLayout(goals_page)
         goals_layout.addWidget(self.goals)
         goals_layout.addWidget(self.t_score)
+        self.alerts = QListWidget()
+        self.alerts.setAccessibleName("Open alerts of this patient")
+        self.alerts.setWordWrap(True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.findings, "Latest findings")
         self.tabs.addTab(goals_page, "Goals")
+        self.tabs.addTab(self.alerts, "Alerts")
         legend = QLabel("▼ better  ▲ worse than the previous examination (an angle changes by 10° or more)")
         legend.setStyleSheet("color: #555;")
         right = QWidget()
@@ -140,6 +150,20 @@ class PatientView(QWidget):
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
                              + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
                              else "No goals scored yet.")
+
+    def show_alerts(self, found: Sequence[Alert]) -> None:
+        """The patient's open alerts: warnings first, each with its source when a limit is behind it."""
+        self.alerts.clear()
+        for alert in found:
+            mark = "⚠" if alert.severity == "warning" else "ℹ"
+            source = f"\n    Source: {alert.source}" if alert.source else ""
+            item = QListWidgetItem(f"{mark} {alert.date}  {alert.message}{source}")
+            if alert.severity == "warning":
+                item.setForeground(QBrush(QColor(palette.WORSE)))
+            self.alerts.addItem(item)
+        warnings = sum(a.severity == "warning" for a in found)
+        self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"Alerts ⚠ {warnings}" if warnings
+                             else f"Alerts ({len(found)})")
 
     def _on_timeline_activated(self, index: object) -> None:
         entry = self.timeline_model.entry(self.timeline.currentIndex().row())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,13 @@ from PySide6.QtWidgets import (
 from assess.domain import GUIDANCE, TOXIN_PRODUCTS, Injection, PatientDetails, ToxinSession
 from assess.errors import RecordError
 from assess.labels import words
+from assess.scoring.limits import LimitTable, load_limits
 from assess.scoring.muscles import MUSCLES, SIDES, muscle_name
 from assess.scoring.order import canonical_treatment
+from assess.scoring.safety import Alert
 from assess.services.checks import check_treatment
 from assess.ui import treatment_dialog as form
+from assess.ui.toxin_checks import ToxinChecks, ask_override_reason, override_note
 
 MUSCLE, SIDE, UNITS, SITES = range(4)
 HEADERS = ("Muscle", "Side", "Units", "Sites")
@@ -265,7 +269,8 @@ class InjectionTable(QTableView):
 
 class ToxinSessionDialog(QDialog):
     def __init__(self, parent: QWidget | None, details: PatientDetails, weight_kg: float | None,
-                 initial: ToxinSession | None = None) -> None:
+                 initial: ToxinSession | None = None, earlier: Sequence[ToxinSession] = (),
+                 limits: LimitTable | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit toxin session" if initial else "New toxin session")
         self._details = details
@@ -286,6 +291,7 @@ class ToxinSessionDialog(QDialog):
         self._typing: tuple[int, float | None] | None = None  # units being typed in a cell, not yet entered
         self.table = self._make_table()
         self.total, self.side_totals, self.per_kg = QLabel(), QLabel(), QLabel()
+        self.checks = ToxinChecks(details, weight_kg, earlier, limits or load_limits())
         for name, label in (("total", self.total), ("side_totals", self.side_totals), ("per_kg", self.per_kg)):
             label.setObjectName(name)
         self._lay_out()
@@ -301,9 +307,11 @@ class ToxinSessionDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, details: PatientDetails, weight_kg: float | None,
-            initial: ToxinSession | None = None) -> ToxinSession | None:
-        """The session as entered and checked (injections in catalogue order), or None when cancelled."""
-        dialog = cls(parent, details, weight_kg, initial)
+            initial: ToxinSession | None = None, earlier: Sequence[ToxinSession] = (),
+            limits: LimitTable | None = None) -> ToxinSession | None:
+        """The session as entered and checked (injections in catalogue order), or None when cancelled.
+        `earlier`: the patient's other toxin sessions, for the re-injection interval."""
+        dialog = cls(parent, details, weight_kg, initial, earlier, limits)
         dialog.exec()
         return dialog.result_session
 
@@ -375,8 +383,10 @@ class ToxinSessionDialog(QDialog):
         layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Injections</b> — type to find a muscle; Tab moves to the next cell"))
         layout.addWidget(self.errors.wrap("injections", self.table), 1)
-        for part in (rows, totals, notes):
+        for part in (rows, totals):
             layout.addLayout(part)
+        layout.addWidget(self.checks)
+        layout.addLayout(notes)
         layout.addWidget(self.errors.general)
         layout.addWidget(buttons)
         self.resize(680, 640)
@@ -424,6 +434,16 @@ class ToxinSessionDialog(QDialog):
         self.side_totals.setText(" · ".join(f"{words(s).capitalize()} {u:g} U" for s, u in sides.items()))
         self.per_kg.setText(f"{total / self._weight:.1f} U/kg at {self._weight:g} kg" if self._weight
                             else "U/kg: no weight recorded")
+        self.checks.update_for(self._typed_session(rows))
+
+    def _typed_session(self, rows: list[InjectionRow]) -> ToxinSession | None:
+        """The session as far as typed, for the live checks (complete rows only; None without a product)."""
+        product, day = self.product.currentData(), form.field_value(self.date)
+        if product is None or day is None:
+            return None
+        injections = tuple(Injection(r.muscle, r.side, r.units, r.sites) for r in rows
+                           if r.muscle is not None and r.side is not None and r.units is not None and r.units > 0)
+        return ToxinSession(day, product, injections)
 
     # --- OK -----------------------------------------------------------------------------------
     def _show_cell_error(self, row: int, column: int, message: str) -> None:
@@ -487,5 +507,14 @@ class ToxinSessionDialog(QDialog):
             self._show(error, *built)
             return
         assert isinstance(checked, ToxinSession)
+        warnings = [a for a in self.checks.update_for(checked) if a.severity == "warning"]
+        if warnings:
+            reason = self.ask_override(warnings)
+            if reason is None:
+                return  # nothing saved; the clinician can change the doses or the date
+            checked = dataclasses.replace(checked, notes=override_note(checked.notes, reason, warnings))
         self.result_session = checked
         self.accept()
+
+    def ask_override(self, warnings: list[Alert]) -> str | None:
+        return ask_override_reason(self, warnings)

@@ -1,0 +1,263 @@
+"""Every dose and schedule limit the safety checks use, as data with its source (resources/limits.json).
+
+CLINICAL.md ("Safety rules") asks that every limit the project ships carries its source and the day it was
+checked, so a clinician can see where a warning comes from. The numbers therefore live in a data file, never
+in code: this module reads and checks that file and answers lookups; `assess.scoring.safety` applies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = "assess-limits/1"
+
+# Each rule with the only unit it may be written in: a limit in the wrong unit is refused, not converted.
+RULE_UNITS: dict[str, str] = {
+    "toxin_session_max_units": "U",
+    "toxin_session_max_units_per_kg": "U/kg",
+    "toxin_limb_max_units": "U",
+    "toxin_limb_max_units_per_kg": "U/kg",
+    "toxin_min_interval_weeks": "weeks",
+    "oral_max_mg_per_day": "mg/day",
+    "oral_max_mg_per_kg_per_day": "mg/kg/day",
+    "itb_titration_step_percent": "%",
+    "itb_low_reservoir_ml": "mL",
+}
+TOXIN_DOSE_RULES = frozenset({
+    "toxin_session_max_units", "toxin_session_max_units_per_kg", "toxin_limb_max_units", "toxin_limb_max_units_per_kg",
+})
+PER_KG_RULES = frozenset({
+    "toxin_session_max_units_per_kg", "toxin_limb_max_units_per_kg", "oral_max_mg_per_kg_per_day",
+})
+ORAL_RULES = frozenset({"oral_max_mg_per_day", "oral_max_mg_per_kg_per_day"})
+POPULATIONS = ("adult", "paediatric", "any")
+LIMBS = ("upper", "lower", "any")
+ORIGINS = ("cerebral", "spinal")
+
+# The populations of the labels: adult = 18 years and over, paediatric = under 18 (completed years).
+ADULT_AGE_YEARS = 18
+
+_REQUIRED = ("id", "rule", "subject", "population", "limb", "value", "unit", "source", "checked_on", "verified",
+             "note")
+_OPTIONAL = ("min_age_years", "max_age_years", "per_side", "origin")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One row of limits.json. `limb` "any" means the whole session (both limbs together)."""
+
+    id: str
+    rule: str
+    subject: str
+    population: str
+    limb: str
+    value: float
+    unit: str
+    source: str
+    checked_on: dt.date
+    verified: bool
+    note: str
+    min_age_years: int | None = None
+    max_age_years: int | None = None
+    per_side: bool = False
+    origin: str | None = None
+
+    @property
+    def per_kg(self) -> bool:
+        return self.rule in PER_KG_RULES
+
+    def applies_at_age(self, age_years: int) -> bool:
+        """Whether the row's population and age band include a patient of this age (completed years)."""
+        if self.population == "adult" and age_years < ADULT_AGE_YEARS:
+            return False
+        if self.population == "paediatric" and age_years >= ADULT_AGE_YEARS:
+            return False
+        if self.min_age_years is not None and age_years < self.min_age_years:
+            return False
+        return self.max_age_years is None or age_years <= self.max_age_years
+
+
+@dataclass(frozen=True)
+class LimitTable:
+    """The loaded limits with the lookups the safety checks need; rows keep the file's order."""
+
+    limits: tuple[Limit, ...]
+
+    def __iter__(self) -> Iterator[Limit]:
+        return iter(self.limits)
+
+    def __len__(self) -> int:
+        return len(self.limits)
+
+    def by_id(self, limit_id: str) -> Limit:
+        for limit in self.limits:
+            if limit.id == limit_id:
+                return limit
+        raise KeyError(limit_id)
+
+    def has_subject(self, subject: str) -> bool:
+        """Whether any limit at all is on file for a toxin product, a drug or "itb"."""
+        return any(limit.subject == subject for limit in self.limits)
+
+    def for_toxin(self, product: str, paediatric: bool) -> tuple[Limit, ...]:
+        """A product's dose and re-treatment limits for adults (18 and over) or children (under 18)."""
+        wanted = ("paediatric" if paediatric else "adult", "any")
+        return tuple(limit for limit in self.limits if limit.subject == product and limit.rule.startswith("toxin_")
+                     and limit.population in wanted)
+
+    def toxin_doses(self, product: str, paediatric: bool) -> tuple[Limit, ...]:
+        return tuple(limit for limit in self.for_toxin(product, paediatric) if limit.rule in TOXIN_DOSE_RULES)
+
+    def toxin_intervals(self, product: str, paediatric: bool) -> tuple[Limit, ...]:
+        return tuple(limit for limit in self.for_toxin(product, paediatric)
+                     if limit.rule == "toxin_min_interval_weeks")
+
+    def toxin_interval(self, product: str, paediatric: bool, limbs: Collection[str | None]) -> Limit | None:
+        """The re-treatment interval that applies to a session into these limbs ("upper", "lower", None for
+        a muscle whose limb is not known): the longest of the rows for those limbs; an unknown limb takes
+        every row, as assess cannot tell which one applies."""
+        rows = [limit for limit in self.toxin_intervals(product, paediatric)
+                if limit.limb == "any" or limit.limb in limbs or None in limbs]
+        return max(rows, key=lambda limit: limit.value, default=None)
+
+    def for_drug(self, drug: str, age_years: int) -> tuple[Limit, ...]:
+        """An oral drug's daily maxima (mg/day and mg/kg/day) for a patient of this age."""
+        return tuple(limit for limit in self.limits if limit.subject == drug and limit.rule in ORAL_RULES
+                     and limit.applies_at_age(age_years))
+
+    def itb_titration_step(self, origin: str) -> Limit | None:
+        """The largest daily-dose change per step for spasticity of "cerebral" or "spinal" origin."""
+        return next((limit for limit in self.limits
+                     if limit.rule == "itb_titration_step_percent" and limit.origin == origin), None)
+
+    def itb_low_reservoir(self) -> Limit | None:
+        """The reservoir volume at which the pump alarms: the refill is due before it."""
+        return next((limit for limit in self.limits if limit.rule == "itb_low_reservoir_ml"), None)
+
+
+def lowest_ceiling(limits: Iterable[Limit], weight_kg: float | None) -> tuple[float, Limit] | None:
+    """The limit that applies among absolute and per-kg rows of one scope: the lower one (CLINICAL.md
+    "whichever is lower"), per-kg rows times the weight. None when only per-kg rows exist and no weight."""
+    rows = list(limits)
+    candidates = [(limit.value, limit) for limit in rows if not limit.per_kg]
+    if weight_kg is not None:
+        candidates += [(limit.value * weight_kg, limit) for limit in rows if limit.per_kg]
+    return min(candidates, key=lambda c: c[0], default=None)
+
+
+def default_path() -> Path:
+    """Where the shipped limits are: resources/limits.json at the root of the repository."""
+    return Path(__file__).resolve().parents[2] / "resources" / "limits.json"
+
+
+def load_limits(path: Path | None = None) -> LimitTable:
+    """Read and check the limits file; the only I/O of assess.scoring.
+
+    Without a path the shipped file is read from `Path(__file__).resolve().parents[2] / "resources" /
+    "limits.json"`, i.e. the repository layout (assess/scoring/limits.py -> the repository root). The wheel
+    packages only `assess` (pyproject.toml), so an installed copy must either be given the path or have the
+    file placed at that spot; the file is kept outside the package so that clinicians review it as data.
+
+    A file that is not valid JSON, is not `assess-limits/1`, or holds an entry with an unknown rule, a missing
+    or ill-typed field, a wrong unit or a date that is not a real YYYY-MM-DD day is refused with a ValueError
+    naming the entry's id (or its position when the id itself is missing).
+    """
+    source = path if path is not None else default_path()
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{source}: not valid JSON: {error}") from error
+    return parse_limits(document)
+
+
+def parse_limits(document: Any) -> LimitTable:
+    """Check an already parsed limits document (see `load_limits`) and build the table."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f'limits file: "format" must be "{FORMAT}"')
+    entries = document.get("limits")
+    if not isinstance(entries, list):
+        raise ValueError('limits file: "limits" must be a list')
+    limits: list[Limit] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        limit = _parse_entry(index, entry)
+        if limit.id in seen:
+            raise ValueError(f"limit {limit.id}: the id is used twice")
+        seen.add(limit.id)
+        limits.append(limit)
+    return LimitTable(tuple(limits))
+
+
+def _parse_entry(index: int, entry: Any) -> Limit:
+    if not isinstance(entry, Mapping):
+        raise ValueError(f"limits[{index}]: must be an object")
+    raw_id = entry.get("id")
+    if not isinstance(raw_id, str) or not raw_id:
+        raise ValueError(f"limits[{index}]: missing field 'id'")
+    name = f"limit {raw_id}"
+
+    def text(field: str, choices: tuple[str, ...] | None = None) -> str:
+        value = entry.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name}: field '{field}' must be a non-empty text")
+        if choices is not None and value not in choices:
+            raise ValueError(f"{name}: {field} '{value}' is not one of {', '.join(choices)}")
+        return value
+
+    def age(field: str) -> int | None:
+        value = entry.get(field)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}: field '{field}' must be a whole number of years")
+        return value
+
+    for field in _REQUIRED:
+        if field not in entry:
+            raise ValueError(f"{name}: missing field '{field}'")
+    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise ValueError(f"{name}: unknown field(s) {', '.join(unknown)}")
+    rule = entry["rule"]
+    if rule not in RULE_UNITS:
+        raise ValueError(f"{name}: unknown rule '{rule}'")
+    unit = text("unit")
+    if unit != RULE_UNITS[rule]:
+        raise ValueError(f"{name}: rule {rule} is in '{RULE_UNITS[rule]}', not '{unit}'")
+    value = entry["value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: value must be a number above 0")
+    checked = entry["checked_on"]
+    try:
+        checked_on = dt.date.fromisoformat(checked) if isinstance(checked, str) and len(checked) == 10 else None
+    except ValueError:
+        checked_on = None
+    if checked_on is None:
+        raise ValueError(f"{name}: checked_on '{checked}' is not a real date (YYYY-MM-DD)")
+    if not isinstance(entry["verified"], bool):
+        raise ValueError(f"{name}: verified must be true or false")
+    if not isinstance(entry["note"], str):
+        raise ValueError(f"{name}: note must be a text")
+    per_side = entry.get("per_side", False)
+    if not isinstance(per_side, bool):
+        raise ValueError(f"{name}: per_side must be true or false")
+    limb = text("limb", LIMBS)
+    if per_side and limb == "any":
+        raise ValueError(f"{name}: per_side needs an upper or lower limb")
+    origin = text("origin", ORIGINS) if "origin" in entry else None
+    if (origin is None) != (rule != "itb_titration_step_percent"):
+        raise ValueError(f"{name}: origin (cerebral or spinal) is given for, and only for, itb_titration_step_percent")
+    min_age, max_age = age("min_age_years"), age("max_age_years")
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise ValueError(f"{name}: min_age_years is above max_age_years")
+    return Limit(
+        id=raw_id, rule=rule, subject=text("subject"), population=text("population", POPULATIONS), limb=limb,
+        value=float(value), unit=unit, source=text("source"), checked_on=checked_on, verified=entry["verified"],
+        note=entry["note"], min_age_years=min_age, max_age_years=max_age, per_side=per_side, origin=origin,
+    )

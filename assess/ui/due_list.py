@@ -1,0 +1,141 @@
+"""The due list: across every patient, what is overdue and what falls due in the coming weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThread, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from assess.db import Database
+from assess.scoring.safety import Alert
+from assess.services.alerts import alerts
+
+Index = QModelIndex | QPersistentModelIndex
+# What a due list is for: dates to keep (follow-ups, reviews, refills), not every dose remark.
+DUE_CODES = frozenset({"followup_overdue", "followup_due", "pump_refill_due"})
+WEEKS_AHEAD = 6
+OVERDUE = QColor("#8a3b00")
+
+
+def due_items(found: Sequence[Alert], today: dt.date, weeks_ahead: int = WEEKS_AHEAD) -> list[Alert]:
+    """Overdue first (oldest first), then what falls due within `weeks_ahead` weeks, by date."""
+    horizon = today + dt.timedelta(weeks=weeks_ahead)
+    items = [a for a in found if a.code in DUE_CODES and (a.code == "followup_overdue" or a.date <= horizon)]
+    return sorted(items, key=lambda a: (a.code != "followup_overdue" and a.date > today, a.date, a.mrn))
+
+
+class DueListModel(QAbstractTableModel):
+    DATE, MRN, WHAT = range(3)
+    HEADERS = ("Due", "MRN", "What")
+
+    def __init__(self, today: dt.date) -> None:
+        super().__init__()
+        self._today = today
+        self._rows: list[Alert] = []
+
+    def set_rows(self, rows: Sequence[Alert]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def alert(self, row: int) -> Alert:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        alert = self._rows[index.row()]
+        overdue = alert.code == "followup_overdue" or alert.date < self._today
+        if role == Qt.ItemDataRole.DisplayRole:
+            when = f"{alert.date} (overdue)" if overdue else alert.date.isoformat()
+            return (when, alert.mrn, alert.message)[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and overdue:
+            return QBrush(OVERDUE)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return alert.message
+        return None
+
+
+class _AlertsWorker(QThread):
+    """Computes every patient's alerts off the window's thread (seconds for a large clinic)."""
+
+    finished_with = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db: Database, today: dt.date) -> None:
+        super().__init__()
+        self._db, self._today = db, today
+
+    def run(self) -> None:
+        try:
+            with self._db.transaction() as session:
+                self.finished_with.emit(alerts(session, self._today))
+        except Exception as error:  # shown in the window as a sentence, the list stays usable
+            self.failed.emit(str(error))
+
+
+class DueList(QWidget):
+    """A tab listing due and overdue dates across the clinic; Enter opens the patient."""
+
+    patient_chosen = Signal(str)
+
+    def __init__(self, db: Database, today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.today = today or dt.date.today()
+        self.status = QLabel("Working out what is due…")
+        self.status.setObjectName("due_status")
+        self.model = DueListModel(self.today)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Due and overdue across all patients")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(DueListModel.WHAT, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._on_table_activated)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        self._worker: _AlertsWorker | None = None
+
+    def refresh(self) -> None:
+        self.status.setText("Working out what is due…")
+        self._worker = _AlertsWorker(self._db, self.today)
+        self._worker.finished_with.connect(self.show_alerts)
+        self._worker.failed.connect(lambda message: self.status.setText(f"Could not work out the due list: {message}"))
+        self._worker.start()
+
+    def show_alerts(self, found: list[Alert]) -> None:
+        items = due_items(found, self.today)
+        self.model.set_rows(items)
+        self.table.resizeColumnToContents(DueListModel.DATE)
+        self.table.resizeColumnToContents(DueListModel.MRN)
+        overdue = sum(1 for a in items if a.code == "followup_overdue" or a.date < self.today)
+        self.status.setText(f"{overdue} overdue, {len(items) - overdue} due in the next {WEEKS_AHEAD} weeks "
+                            f"(as of {self.today}). Enter opens the patient.")
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.patient_chosen.emit(self.model.alert(index.row()).mrn)
+
+    def wait(self) -> None:
+        """For tests and closing: let a running computation finish."""
+        if self._worker is not None:
+            self._worker.wait()
