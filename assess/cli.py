@@ -212,7 +212,7 @@ def cmd_show(db: Database, args: argparse.Namespace) -> int:
 def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
     from assess.services.alerts import alerts
 
-    with db.transaction() as session:
+    with collector_paused(), db.transaction() as session:
         found = alerts(session, args.as_of or dt.date.today(), [args.patient] if args.patient else [])
     if args.json:
         print(json.dumps([{"code": a.code, "severity": a.severity, "mrn": a.mrn, "date": a.date.isoformat(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,8 @@ from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES_BY_CODE, side_sort_key
 _MUSCLE_ORDER = {code: i for i, code in enumerate(MUSCLES_BY_CODE)}
 _GROUP_ORDER = {group.code: i for i, group in enumerate(MUSCLE_GROUPS)}
 _GROUPS = len(_GROUP_ORDER)
+_VISIT_TYPE_ORDER = {code: i for i, code in enumerate(VISIT_TYPES)}
+_KIND_ORDER = {code: i for i, code in enumerate(TREATMENT_KINDS)}
 
 
 def _vocabulary_key(vocabulary: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -43,17 +46,17 @@ def finding_key(finding: Finding) -> tuple[int, str, int]:
     return (_GROUP_ORDER.get(group, _GROUPS), group, 0 if finding.side == "left" else 1)
 
 
-def visit_key(visit: Visit) -> tuple[str, int]:
-    return (visit.date.isoformat(), VISIT_TYPES.index(visit.type))
+def visit_key(visit: Visit) -> tuple[dt.date, int]:
+    return (visit.date, _VISIT_TYPE_ORDER[visit.type])
 
 
-def goal_key(goal: Goal) -> tuple[str, str]:
-    return (goal.set_on.isoformat(), goal.id)
+def goal_key(goal: Goal) -> tuple[dt.date, str]:
+    return (goal.set_on, goal.id)
 
 
-def treatment_sort_key(treatment: Treatment) -> tuple[str, int, tuple[str, ...]]:
+def treatment_sort_key(treatment: Treatment) -> tuple[dt.date, int, tuple[str, ...]]:
     """Treatments by date, then kind in the format's order, then identity."""
-    return (treatment_date(treatment).isoformat(), TREATMENT_KINDS.index(treatment.kind), treatment_key(treatment))
+    return (treatment_date(treatment), _KIND_ORDER[treatment.kind], treatment_key(treatment))
 
 
 def _in_order(items: tuple[Any, ...], key: Callable[[Any], Any]) -> tuple[Any, ...]:
@@ -65,6 +68,9 @@ def _in_order(items: tuple[Any, ...], key: Callable[[Any], Any]) -> tuple[Any, .
 
 
 def canonical_visit(visit: Visit) -> Visit:
+    if (len(visit.findings) < 2 and len(visit.triggers) < 2 and len(visit.symptoms) < 2
+            and len(visit.goal_scores) < 2):
+        return visit  # nothing that could be out of order (most visits of a clinic-wide partial load)
     findings = _in_order(visit.findings, finding_key)
     triggers = _in_order(visit.triggers, _trigger_key)
     symptoms = _in_order(visit.symptoms, _symptom_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,9 +34,14 @@ class OrdinalScale:
                 return grade
         raise ValueError(f"{label!r} is not a {self.abbreviation} grade; valid: {', '.join(self.labels)}")
 
-    @property
+    @functools.cached_property
     def labels(self) -> tuple[str, ...]:
         return tuple(g.label for g in self.grades)
+
+    @functools.cached_property
+    def _ranks(self) -> dict[str, int]:
+        # Worked out once: ranks are compared for every finding of every patient in a clinic-wide check.
+        return {label: i for i, label in enumerate(self.labels)}
 
     def is_valid(self, label: str) -> bool:
         return label in self.labels
@@ -46,7 +52,11 @@ class OrdinalScale:
 
     def rank(self, label: str) -> int:
         """The grade's position on the scale: the step count used to say 'up one grade'."""
-        return self.labels.index(label)
+        try:
+            return self._ranks[label]
+        except KeyError:
+            raise ValueError(f"{label!r} is not a {self.abbreviation} grade; valid: {', '.join(self.labels)}") \
+                from None
 
     def meaning(self, label: str) -> str:
         return self.grade(label).meaning

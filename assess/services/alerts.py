@@ -9,13 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.scoring.limits import LimitTable, load_limits
-from assess.scoring.safety import Alert, patient_alerts
+from assess.scoring.safety import HISTORY_MONTHS, Alert, patient_alerts
 from assess.services import rows as r
 from assess.services.patients import patient_id
+from assess.services.rows import Partial
 
-# The worsening rule compares the latest visit with the values before it: two visits' findings suffice.
-_FINDINGS_NEEDED = 2
 _BATCH = 500
+
+
+def _needed(as_of: dt.date) -> Partial:
+    """What the rules read: the latest two visits' findings (worsening compares the latest with the
+    values before it), drugs, toxin sessions (doses only of the last year's: HISTORY_MONTHS), pump
+    events and SDR (follow-ups). Therapy, orthoses and older injections are left in the database."""
+    return Partial(findings_of_latest=2,
+                   kinds=frozenset({"oral_medication", "botulinum_toxin", "itb_pump", "sdr"}),
+                   injections_since=as_of - dt.timedelta(days=31 * (HISTORY_MONTHS + 1)))
 
 
 def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
@@ -29,7 +37,7 @@ def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
     found: list[Alert] = []
     for start in range(0, len(ids), _BATCH):
         batch = ids[start:start + _BATCH]
-        records = r.load_records(session, batch, findings_of_latest=_FINDINGS_NEEDED)
+        records = r.load_records(session, batch, _needed(as_of))
         for pid in batch:
             found += patient_alerts(records[pid], as_of, limits)
     return found

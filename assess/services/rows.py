@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -100,6 +102,10 @@ def _rows(session: Session, table: Table, column: str, ids: Sequence[int], names
     return rows
 
 
+_PARTIAL_VISIT_FIELDS = ("date", "type", "clinician", "status", "weight_kg")
+_PARTIAL_SCORE_FIELDS = ("penn_frequency", "penn_severity")
+_NO_SCORES = VisitScores()
+
 PATIENT_COLUMNS = ("mrn", "family_name", "given_name", "birth_date", "sex", "diagnosis", "diagnosis_note", "gmfcs",
                    *(f"pcp_{name}" for name in PCP_FIELDS))
 
@@ -168,14 +174,22 @@ def _latest_visit_ids(visit_rows: Sequence[Any], per_patient: int) -> list[int]:
     return latest
 
 
-def load_records(session: Session, patient_ids: Sequence[int],
-                 findings_of_latest: int | None = None) -> dict[int, PatientRecord]:
-    """Records of these patients, keyed by patient id: a fixed number of queries, any count.
+@dataclass(frozen=True)
+class Partial:
+    """What a lighter record keeps, for decision support over every patient at once (a clinic's 10,000
+    patients hold millions of findings and injections the alerts never read). Such a record has no
+    goals, goal scores, triggers or symptoms."""
 
-    Whole records by default. With `findings_of_latest=n`, a lighter record for decision support over
-    every patient at once: findings of each patient's n latest visits only, and no goals, goal scores,
-    triggers or symptoms (a clinic's 10,000 patients hold millions of findings the alerts never read).
-    """
+    findings_of_latest: int  # findings of each patient's n latest visits only
+    kinds: frozenset[str]  # the treatment kinds loaded
+    injections_since: dt.date  # toxin sessions before this day come without their injections
+
+
+def load_records(session: Session, patient_ids: Sequence[int],
+                 partial: Partial | None = None) -> dict[int, PatientRecord]:
+    """Records of these patients, keyed by patient id: a fixed number of queries, any count.
+    Whole records unless `partial` says what to leave out."""
+    findings_of_latest = partial.findings_of_latest if partial else None
     ids = list(patient_ids)
     light = findings_of_latest is not None
     patients = {row[0]: row[1:] for row in _rows(session, PATIENT, "id", ids, ("id", *PATIENT_COLUMNS))}
@@ -185,7 +199,10 @@ def load_records(session: Session, patient_ids: Sequence[int],
     for goal_id, pid, code, *rest in [] if light else _rows(session, GOAL, "patient_id", ids, goal_columns):
         goal_code[goal_id] = code
         goals[pid].append(Goal(code, *rest))
-    visit_rows = _rows(session, VISIT, "patient_id", ids, ("id", "patient_id", "date", *VISIT_FIELDS, *SCORE_FIELDS))
+    # A partial record's visits carry what decision support reads (no signing time, notes or other scores).
+    visit_fields = _PARTIAL_VISIT_FIELDS if light else VISIT_FIELDS
+    score_fields = _PARTIAL_SCORE_FIELDS if light else SCORE_FIELDS
+    visit_rows = _rows(session, VISIT, "patient_id", ids, ("id", "patient_id", "date", *visit_fields, *score_fields))
     visit_ids = [row[0] for row in visit_rows]
     examined = visit_ids if findings_of_latest is None else _latest_visit_ids(visit_rows, findings_of_latest)
     if light:
@@ -204,21 +221,27 @@ def load_records(session: Session, patient_ids: Sequence[int],
                                           ("visit_id", "goal_id", "score")):
         goal_scores[visit_id].append(GoalScore(goal_code[goal_id], score))
     visits: dict[int, list[Visit]] = defaultdict(list)
-    n_visit = len(VISIT_FIELDS)
+    n_visit = len(visit_fields)
     for visit_id, pid, _day, *values in visit_rows:
+        scores = dict(zip(score_fields, values[n_visit:], strict=True))
         visits[pid].append(Visit(
-            **dict(zip(VISIT_FIELDS, values[:n_visit], strict=True)),
-            findings=tuple(findings[visit_id]), scores=VisitScores(*values[n_visit:]),
-            triggers=tuple(triggers[visit_id]), symptoms=tuple(symptoms[visit_id]),
-            goal_scores=tuple(goal_scores[visit_id]),
+            **dict(zip(visit_fields, values[:n_visit], strict=True)),
+            findings=tuple(findings.get(visit_id, ())),
+            scores=VisitScores(**scores) if any(v is not None for v in scores.values()) else _NO_SCORES,
+            triggers=tuple(triggers.get(visit_id, ())), symptoms=tuple(symptoms.get(visit_id, ())),
+            goal_scores=tuple(goal_scores.get(visit_id, ())),
         ))
     treatments: dict[int, list[Treatment]] = defaultdict(list)
-    for table, cls, fields in TREATMENT_TABLES.values():
+    for kind, (table, cls, fields) in TREATMENT_TABLES.items():
+        if partial and kind not in partial.kinds:
+            continue
         for pid, *values in _rows(session, table, "patient_id", ids, ("patient_id", *fields)):
             treatments[pid].append(cls(**dict(zip(fields, values, strict=True))))
-    toxin_rows = _rows(session, TOXIN, "patient_id", ids, ("id", "patient_id", *TOXIN_FIELDS))
+    toxin_rows = [] if partial and "botulinum_toxin" not in partial.kinds else _rows(
+        session, TOXIN, "patient_id", ids, ("id", "patient_id", *TOXIN_FIELDS))
+    injected = [row[0] for row in toxin_rows if not partial or row[2] >= partial.injections_since]
     injections: dict[int, list[Injection]] = defaultdict(list)
-    for session_id, *values in _rows(session, INJECTION, "session_id", [row[0] for row in toxin_rows],
+    for session_id, *values in _rows(session, INJECTION, "session_id", injected,
                                      ("session_id", "muscle", "side", "units", "sites")):
         injections[session_id].append(Injection(*values))
     for session_id, pid, *values in toxin_rows:

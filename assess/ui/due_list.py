@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from assess.bulk import collector_paused
 from assess.db import Database
 from assess.scoring.safety import Alert
 from assess.services.alerts import alerts
@@ -84,7 +85,7 @@ class _AlertsWorker(QThread):
 
     def run(self) -> None:
         try:
-            with self._db.transaction() as session:
+            with collector_paused(), self._db.transaction() as session:
                 self.finished_with.emit(alerts(session, self._today))
         except Exception as error:  # shown in the window as a sentence, the list stays usable
             self.failed.emit(str(error))
