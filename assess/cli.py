@@ -210,10 +210,16 @@ def cmd_show(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
-    from assess.services.alerts import alerts
+    from assess.services.alerts import alerts, clinic_alerts, patient_ids
 
+    as_of = args.as_of or dt.date.today()
     with collector_paused(), db.transaction() as session:
-        found = alerts(session, args.as_of or dt.date.today(), [args.patient] if args.patient else [])
+        if args.patient:
+            found = alerts(session, as_of, [args.patient])
+        else:
+            ids = patient_ids(session)
+    if not args.patient:
+        found = clinic_alerts(db.url, ids, as_of, workers=min(len(ids) // 2000 + 1, os.cpu_count() or 1))
     if args.json:
         print(json.dumps([{"code": a.code, "severity": a.severity, "mrn": a.mrn, "date": a.date.isoformat(),
                            "message": a.message, **({"source": a.source} if a.source else {})} for a in found],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,14 +28,14 @@ def _needed(as_of: dt.date) -> Partial:
                    injections_since=as_of - dt.timedelta(days=31 * (HISTORY_MONTHS + 1)))
 
 
-def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
-           limits: LimitTable | None = None) -> list[Alert]:
-    """The open alerts of the named patients (every patient when none is named) as of a day."""
-    limits = limits or load_limits()
+def patient_ids(session: Session, mrns: Sequence[str] = ()) -> list[int]:
+    """The named patients' ids, or every patient's (by MRN) when none is named."""
     if mrns:
-        ids = [patient_id(session, mrn) for mrn in mrns]
-    else:
-        ids = list(session.execute(select(r.PATIENT.c.id).order_by(r.PATIENT.c.mrn)).scalars())
+        return [patient_id(session, mrn) for mrn in mrns]
+    return list(session.execute(select(r.PATIENT.c.id).order_by(r.PATIENT.c.mrn)).scalars())
+
+
+def alerts_of(session: Session, ids: Sequence[int], as_of: dt.date, limits: LimitTable) -> list[Alert]:
     found: list[Alert] = []
     for start in range(0, len(ids), _BATCH):
         batch = ids[start:start + _BATCH]
@@ -41,3 +43,36 @@ def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
         for pid in batch:
             found += patient_alerts(records[pid], as_of, limits)
     return found
+
+
+def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
+           limits: LimitTable | None = None) -> list[Alert]:
+    """The open alerts of the named patients (every patient when none is named) as of a day."""
+    return alerts_of(session, patient_ids(session, mrns), as_of, limits or load_limits())
+
+
+def _alerts_in_worker(url: str, ids: Sequence[int], as_of: dt.date) -> list[Alert]:
+    from assess.bulk import collector_paused
+    from assess.db import open_database
+
+    db = open_database(url, migrate=False)  # its own connections: none is shared across processes
+    try:
+        with collector_paused(), db.transaction() as session:
+            return alerts_of(session, ids, as_of, load_limits())
+    finally:
+        db.close()
+
+
+def clinic_alerts(url: str, ids: Sequence[int], as_of: dt.date, workers: int) -> list[Alert]:
+    """Every listed patient's alerts, the work split between `workers` processes (each with its own
+    database connection), in the order of `ids`. Reading and checking a large clinic is CPU-bound
+    Python: processes, not threads, use the other cores. For a command line, not for the window
+    (forking a process that runs Qt threads is unsafe)."""
+    size = max(1, -(-len(ids) // max(1, workers)))
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    if len(chunks) <= 1:
+        return _alerts_in_worker(url, ids, as_of)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+        parts = list(pool.map(_alerts_in_worker, [url] * len(chunks), chunks, [as_of] * len(chunks)))
+    return [alert for part in parts for alert in part]

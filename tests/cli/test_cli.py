@@ -157,3 +157,28 @@ def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path) 
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "patients[0]" in result.stderr
+
+
+def test_alerts_json_shape(capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path) -> None:
+    run(capsys, db_url, "import", str(write(tmp_path / "in.json", sample_document())))
+    code, out, _ = run(capsys, db_url, "alerts", "--as-of", "2025-07-01", "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert found and all({"code", "severity", "mrn", "date", "message"} <= set(a) for a in found)
+    assert all(a["severity"] in ("warning", "info") for a in found)
+    assert {a["code"] for a in found} <= {"toxin_dose_limit", "toxin_weight_missing", "toxin_interval",
+                                          "oral_dose_limit", "pump_refill_due", "pump_titration_step",
+                                          "followup_due", "followup_overdue", "worsening"}
+    assert all("source" in a for a in found if a["code"] in ("toxin_interval", "pump_titration_step"))
+    code, out, _ = run(capsys, db_url, "alerts", "--patient", "ITB-7", "--as-of", "2025-07-01", "--json")
+    assert code == 0 and {a["mrn"] for a in json.loads(out)} <= {"ITB-7"}
+    code, out, _ = run(capsys, db_url, "alerts", "--as-of", "2025-07-01")
+    assert code == 0 and ("warning" in out.splitlines()[-1] or out.strip() == "No open alerts.")
+
+
+def test_alerts_usage_and_unknown_patient(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", f"sqlite:///{tmp_path / 'a.db'}", "alerts", "--as-of", "2025-02-30"])
+    assert exit_.value.code == 2 and "'2025-02-30' is not a date" in capsys.readouterr().err
+    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "alerts", "--patient", "NOPE")
+    assert code == 1 and err == "assess: no patient with MRN 'NOPE'\n"

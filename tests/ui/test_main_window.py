@@ -233,3 +233,23 @@ def test_enter_on_a_treatment_in_the_timeline_corrects_it(qtbot: QtBot, db: Data
     with db.transaction() as s:
         assert patient_history(s, "LB-1").treatments == (fixed,)
     assert "Oral medication corrected" in window.statusBar().currentMessage()
+
+
+def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, db: Database,
+                                                                  settings: Settings) -> None:
+    from assess.domain import Sdr
+    from assess.ui.due_list import DueList
+
+    _with_zoe(db)
+    with db.transaction() as s:
+        record_treatment(s, "LB-1", Sdr(dt.date.today() - dt.timedelta(days=200), "L2-S1"))
+    window = _window(qtbot, db, settings)
+    window.open_patient("LB-1")
+    alerts_tab = window.view.tabs.indexOf(window.view.alerts)
+    assert window.view.tabs.tabText(alerts_tab).startswith("Alerts ⚠")  # the 3-month visit after SDR is missed
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    due = window.tabs.currentWidget()
+    assert isinstance(due, DueList)
+    due.wait()
+    qtbot.waitUntil(lambda: due.model.rowCount() > 0, timeout=10_000)
+    assert due.model.alert(0).mrn == "LB-1"
