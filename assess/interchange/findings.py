@@ -28,6 +28,7 @@ class _Rules:
     custom_code: re.Pattern[str]
     sides: frozenset[str]
     enums: dict[str, frozenset[str]]
+    mas: frozenset[str]
     integers: dict[str, tuple[int, int]]
     angle: tuple[float, float]
 
@@ -48,6 +49,7 @@ def _rules() -> _Rules:
         custom_code=re.compile(defs["custom_code"]["pattern"].removesuffix("$") + r"\Z"),
         sides=frozenset(defs["side"]["enum"]),
         enums={name: frozenset(spec["enum"]) for name, spec in finding.items() if "enum" in spec},
+        mas=frozenset(finding["mas"]["enum"]),
         integers=integers, angle=(defs["angle"]["minimum"], defs["angle"]["maximum"]),
     )
 
@@ -73,6 +75,12 @@ def _angle(value: Any, bounds: tuple[float, float]) -> float:
 def read_finding(obj: Any) -> Finding:
     """The finding, if it keeps every rule of the schema's `finding`; else FindingInvalid."""
     rules = _rules()
+    # Most findings of a clinic's files are a MAS grade alone (two in three in the demo data): say so fast.
+    if type(obj) is dict and len(obj) == 3:
+        group, side, mas = obj.get("muscle_group"), obj.get("side"), obj.get("mas")
+        if (type(mas) is str and mas in rules.mas and type(side) is str and side in rules.sides
+                and type(group) is str and group in rules.groups):
+            return Finding(group, side, mas)
     if type(obj) is not dict or len(obj) < 3 or not rules.properties.issuperset(obj):
         raise FindingInvalid
     group, side = obj.get("muscle_group"), obj.get("side")
