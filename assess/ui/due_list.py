@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QThread, Signal
+from PySide6.QtCore import QModelIndex, Qt, QThread, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -14,8 +14,8 @@ from assess.bulk import collector_paused
 from assess.db import Database
 from assess.scoring.safety import Alert
 from assess.services.alerts import alerts
+from assess.ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 # What a due list is for: dates to keep (follow-ups, reviews, refills), not every dose remark.
 DUE_CODES = frozenset({"followup_overdue", "followup_due", "pump_refill_due"})
 WEEKS_AHEAD = 6
@@ -29,39 +29,21 @@ def due_items(found: Sequence[Alert], today: dt.date, weeks_ahead: int = WEEKS_A
     return sorted(items, key=lambda a: (a.code != "followup_overdue" and a.date > today, a.date, a.mrn))
 
 
-class DueListModel(QAbstractTableModel):
+class DueListModel(RowsTableModel[Alert]):
     DATE, MRN, WHAT = range(3)
     HEADERS = ("Due", "MRN", "What")
 
     def __init__(self, today: dt.date) -> None:
         super().__init__()
         self._today = today
-        self._rows: list[Alert] = []
-
-    def set_rows(self, rows: Sequence[Alert]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def alert(self, row: int) -> Alert:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        return self.row(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        alert = self._rows[index.row()]
+        alert = self.row(index.row())
         overdue = alert.code == "followup_overdue" or alert.date < self._today
         if role == Qt.ItemDataRole.DisplayRole:
             when = f"{alert.date} (overdue)" if overdue else alert.date.isoformat()

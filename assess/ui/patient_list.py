@@ -2,55 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from assess.db import Database
 from assess.labels import words
 from assess.services.patients import PatientSummary, find_patients
+from assess.ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 MRN_ROLE = Qt.ItemDataRole.UserRole + 2
 SHOWN = 200  # rows shown for a search; the database finds them in milliseconds among 10,000 patients
 
 
-class PatientListModel(QAbstractTableModel):
+class PatientListModel(RowsTableModel[PatientSummary]):
     NAME, MRN, BORN, DIAGNOSIS, LAST_VISIT = range(5)
     HEADERS = ("Name", "MRN", "Born", "Diagnosis", "Last visit")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PatientSummary] = []
-
-    def set_rows(self, rows: Sequence[PatientSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, index: int) -> PatientSummary:
-        return self._rows[index]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        p = self._rows[index.row()]
+        p = self.row(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (p.display_name, p.mrn, p.birth_date.isoformat(),
@@ -91,7 +66,8 @@ class PatientList(QWidget):
         self.search.setPlaceholderText("Search name, MRN or birth date (Ctrl+F)")
         self.search.setAccessibleName("Search patients")
         self.search.setClearButtonEnabled(True)
-        self.model = PatientListModel(self)
+        self.model = PatientListModel()
+        self.model.setParent(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Patients")

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from assess import palette
 from assess.domain import (
+    Goal,
     OralMedication,
     Orthosis,
     PatientRecord,
@@ -28,32 +29,13 @@ from assess.labels import words
 from assess.scoring.change import FindingChange, ScaleChange, worsening_history
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
+from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-DISPLAY = Qt.ItemDataRole.DisplayRole
 # Colour and shape together (UX.md): ▼ better in blue, ▲ worse in orange — a colour-blind-safe pair.
 BETTER, WORSE = QColor(palette.BETTER), QColor(palette.WORSE)
 MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
 MARKS = {"better": " ▼", "worse": " ▲", "same": "", "changed": " ≠", "new": ""}
-
-
-class _TableModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.HEADERS[section]
-        return None
-
-    def _count(self) -> int:
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -113,29 +95,17 @@ def timeline(record: PatientRecord) -> list[TimelineEntry]:
     return entries
 
 
-class TimelineModel(_TableModel):
+class TimelineModel(RowsTableModel[TimelineEntry]):
     DATE, WHAT, DETAILS, STATUS = range(4)
     HEADERS = ("Date", "What", "Details", "Status")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[TimelineEntry] = []
-
-    def set_rows(self, rows: Sequence[TimelineEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def entry(self, row: int) -> TimelineEntry:
-        return self._rows[row]
-
-    def _count(self) -> int:
-        return len(self._rows)
+        return self.row(row)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        e = self._rows[index.row()]
+        e = self.row(index.row())
         if role == DISPLAY:
             status = e.status + (" ⚠" if e.flagged else "")
             return (e.date.isoformat(), e.what, e.details, status.strip())[index.column()]
@@ -155,37 +125,31 @@ class TimelineModel(_TableModel):
 SCALES = (("mas", "MAS"), ("tardieu_r1", "R1"), ("prom", "PROM"))
 
 
-class LatestFindingsModel(_TableModel):
+class LatestFindingsModel(RowsTableModel[str]):
     """One row per muscle group; for each scale a left and a right column, value with ▲/▼."""
 
     HEADERS = ("Muscle group",) + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
 
     def __init__(self) -> None:
         super().__init__()
-        self._groups: list[str] = []
         self._cells: dict[tuple[str, str], FindingChange] = {}
 
     def set_changes(self, changes: Sequence[FindingChange]) -> None:
-        self.beginResetModel()
-        self._groups = list(dict.fromkeys(c.muscle_group for c in changes))
         self._cells = {(c.muscle_group, c.side): c for c in changes}
-        self.endResetModel()
-
-    def _count(self) -> int:
-        return len(self._groups)
+        self.set_rows(list(dict.fromkeys(c.muscle_group for c in changes)))
 
     def change_at(self, row: int, column: int) -> ScaleChange | None:
         if column == 0:
             return None
         scale, _ = SCALES[(column - 1) // 2]
         side = ("left", "right")[(column - 1) % 2]
-        cell = self._cells.get((self._groups[row], side))
+        cell = self._cells.get((self.row(row), side))
         return cell.change(scale) if cell else None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        group = self._groups[index.row()]
+        group = self.row(index.row())
         if index.column() == 0:
             return group_name(group) if role in (DISPLAY, SORT_ROLE) else None
         change = self.change_at(index.row(), index.column())
@@ -208,7 +172,7 @@ class LatestFindingsModel(_TableModel):
         return None
 
 
-class GoalsModel(_TableModel):
+class GoalsModel(RowsTableModel[Goal]):
     TEXT, SET_ON, WEIGHT, BASELINE, LATEST = range(5)
     HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score")
 
@@ -217,17 +181,13 @@ class GoalsModel(_TableModel):
         self._record: PatientRecord | None = None
 
     def set_record(self, record: PatientRecord) -> None:
-        self.beginResetModel()
         self._record = record
-        self.endResetModel()
-
-    def _count(self) -> int:
-        return len(self._record.goals) if self._record else 0
+        self.set_rows(record.goals)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or self._record is None or role != DISPLAY:
             return None
-        goal = self._record.goals[index.row()]
+        goal = self.row(index.row())
         scores = [(v.date, s.score) for v in self._record.visits for s in v.goal_scores if s.goal == goal.id]
         latest = f"{scores[-1][1]:+d} on {scores[-1][0]}" if scores else "not scored"
         return (goal.text, goal.set_on.isoformat(), f"{goal_weight(goal):g}", f"{goal.baseline:+d}",
