@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from assess import __version__
 from assess.bulk import collector_paused
 from assess.db import Database, backup_sqlite, current_revision, database_url, open_database, sqlite_path
 from assess.errors import AssessError, RecordError
+from assess.files import write_atomically
 from assess.labels import count
 
 
@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--patient", metavar="MRN", help="only this patient")
     p.add_argument("--as-of", metavar="DATE", type=_iso_date, help="the day to judge from (default: today)")
     p.add_argument("--json", action="store_true", help="print JSON: a list of alert objects")
+
+    p = commands.add_parser("report", help="the PDF report for the primary care doctor",
+                            description="Write the report of a visit (default: the latest) for the patient's "
+                            "primary care doctor as a PDF.")
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", type=Path, help="the PDF to write")
+    p.add_argument("--visit", metavar="DATE", type=_iso_date, help="the visit's date (default: the latest visit)")
+    p.add_argument("--since", metavar="DATE", type=_iso_date,
+                   help="report treatments since this day (default: since the visit before)")
 
     p = commands.add_parser("demo", help="add synthetic demo patients", description="Add realistic synthetic "
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
@@ -134,25 +143,6 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(target: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file beside it, renamed over it at the end."""
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    path = Path(target)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AssessError(f"{target}: folder {folder} does not exist")
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
     import getpass
 
@@ -164,7 +154,11 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
         records = export_records(session, args.patient)
     document = write_document(records, exported_at=export_stamp(), exported_by=getpass.getuser())
     check_schema(document)  # never hand out a file that assess itself would refuse
-    _write_atomically(args.out, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(Path(args.out), text.encode("utf-8"))
     visits = sum(len(r.visits) for r in records)
     findings = sum(len(v.findings) for r in records for v in r.visits)
     treatments = sum(len(r.treatments) for r in records)
@@ -236,6 +230,18 @@ def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from assess.reports.pdf import report_bytes
+    from assess.services.report import patient_report
+
+    with db.transaction() as session:
+        content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since)
+    write_atomically(args.out, report_bytes(content))
+    draft = " (DRAFT: the visit is not signed)" if content.draft else ""
+    print(f"Wrote the report of {content.patient_name} ({content.mrn}) to {args.out}{draft}")
+    return 0
+
+
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     from assess.services.demo import add_demo_patients
 
@@ -299,7 +305,7 @@ def cmd_summary(db: Database) -> int:
 
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
-            "alerts": cmd_alerts, "demo": cmd_demo, "db": cmd_db}
+            "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

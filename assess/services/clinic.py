@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assess.errors import RecordError
 from assess.models import ClinicSettingRow, utcnow
+from assess.report_content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.rows import table_of
 
@@ -39,3 +40,23 @@ def set_hidden_muscle_groups(session: Session, groups: Iterable[str]) -> None:
     if unknown:
         raise RecordError("hidden_muscle_groups", f"not muscle groups of the catalogue: {', '.join(unknown)}")
     _put(session, HIDDEN_GROUPS, chosen)
+
+
+LETTERHEAD = "clinic.letterhead"
+
+
+def clinic_letterhead(session: Session) -> Clinic:
+    """The clinic's name, address, phone, fax and paper size for reports (as set in the window)."""
+    stored = _get(session, LETTERHEAD)
+    if not isinstance(stored, dict):
+        return Clinic(name="Spasticity clinic (set the clinic's name in Clinic settings)")
+    return Clinic(**{k: str(v) for k, v in stored.items() if k in ("name", "address", "phone", "fax", "paper")})
+
+
+def set_clinic_letterhead(session: Session, clinic: Clinic) -> None:
+    if not clinic.name.strip():
+        raise RecordError("name", "the clinic's name is required: it heads every report")
+    if clinic.paper not in ("letter", "a4"):
+        raise RecordError("paper", f"{clinic.paper!r} is not a paper size (letter or a4)")
+    _put(session, LETTERHEAD, {"name": clinic.name.strip(), "address": clinic.address.strip(),
+                               "phone": clinic.phone.strip(), "fax": clinic.fax.strip(), "paper": clinic.paper})

@@ -1,27 +1,45 @@
-"""The clinic's settings shared by every workstation: which exam rows the clinic does not examine."""
+"""The clinic's settings shared by every workstation: the reports' letterhead, the exam rows it does not examine."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QGridLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from assess.report_content import Clinic
 from assess.scoring.muscles import MUSCLE_GROUPS
 
 
 class ClinicSettingsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, hidden: frozenset[str]) -> None:
+    def __init__(self, parent: QWidget | None, hidden: frozenset[str], letterhead: Clinic) -> None:
         super().__init__(parent)
         self.setWindowTitle("Clinic settings")
         self.shown: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
+        head = QGroupBox("Letterhead of the reports (every workstation)")
+        form = QFormLayout(head)
+        self.name, self.address, self.phone, self.fax = (QLineEdit(v) for v in (
+            letterhead.name if "set the clinic's name" not in letterhead.name else "", letterhead.address,
+            letterhead.phone, letterhead.fax))
+        self.paper = QComboBox()
+        self.paper.addItem("US Letter", "letter")
+        self.paper.addItem("A4", "a4")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(letterhead.paper)))
+        for label, widget in (("Clinic name", self.name), ("Address", self.address), ("Phone", self.phone),
+                              ("Fax", self.fax), ("Paper", self.paper)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        layout.addWidget(head)
         intro = QLabel("Rows of the exam grid at every workstation of this clinic. Untick the muscle groups "
                        "your clinic does not examine; a row that holds a value is always shown.")
         intro.setWordWrap(True)
@@ -45,7 +63,12 @@ class ClinicSettingsDialog(QDialog):
     def hidden(self) -> frozenset[str]:
         return frozenset(code for code, check in self.shown.items() if not check.isChecked())
 
+    def letterhead(self) -> Clinic:
+        return Clinic(self.name.text().strip(), self.address.text().strip(), self.phone.text().strip(),
+                      self.fax.text().strip(), str(self.paper.currentData()))
+
     @classmethod
-    def ask(cls, parent: QWidget | None, hidden: frozenset[str]) -> frozenset[str] | None:
-        dialog = cls(parent, hidden)
-        return dialog.hidden() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def ask(cls, parent: QWidget | None, hidden: frozenset[str],
+            letterhead: Clinic) -> tuple[frozenset[str], Clinic] | None:
+        dialog = cls(parent, hidden, letterhead)
+        return (dialog.hidden(), dialog.letterhead()) if dialog.exec() == QDialog.DialogCode.Accepted else None

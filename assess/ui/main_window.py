@@ -31,7 +31,12 @@ from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
 from assess.services.alerts import alerts
-from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
+from assess.services.clinic import (
+    clinic_letterhead,
+    hidden_muscle_groups,
+    set_clinic_letterhead,
+    set_hidden_muscle_groups,
+)
 from assess.services.history import last_weight, patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.services.visits import add_goal, record_treatment, replace_treatment
@@ -126,6 +131,7 @@ class MainWindow(QMainWindow):
         self._action(patient, "&Edit patient…", "Ctrl+E", self.edit_patient)
         patient.addSeparator()
         self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
+        self._action(patient, "Export &report…", "Ctrl+R", self.export_report)
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
         self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
@@ -461,6 +467,32 @@ class MainWindow(QMainWindow):
         self.open_patient(record.mrn)
         self.statusBar().showMessage(f"Goal saved {_now()}")
 
+    def export_report(self) -> None:
+        """The PDF for the primary care doctor of the open patient's latest visit, built off this thread."""
+        from assess.ui import report_export
+
+        if self.mrn is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        out = report_export.choose_report_file(self, self.mrn)
+        if out is None:
+            return
+        progress = report_export.progress_dialog(self)
+        self.report_worker = report_export.ReportWorker(self.db, self.mrn, out, dt.date.today())
+
+        def written(path: str, draft: bool) -> None:
+            progress.close()
+            self.statusBar().showMessage(f"Report written to {path} {_now()}")
+            report_export.offer_to_open(self, path, draft)
+
+        def failed(message: str) -> None:
+            progress.close()
+            show_error(self, "Report not written", AssessError(message))
+
+        self.report_worker.written.connect(written)
+        self.report_worker.failed.connect(failed)
+        self.report_worker.start()
+
     def open_due_list(self) -> None:
         from assess.ui.due_list import DueList
 
@@ -477,13 +509,14 @@ class MainWindow(QMainWindow):
         from assess.ui.clinic_dialog import ClinicSettingsDialog
 
         with self.db.transaction() as session:
-            hidden = hidden_muscle_groups(session)
-        chosen = ClinicSettingsDialog.ask(self, hidden)
+            hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
+        chosen = ClinicSettingsDialog.ask(self, hidden, letterhead)
         if chosen is None:
             return
         try:
             with self.db.transaction() as session:
-                set_hidden_muscle_groups(session, chosen)
+                set_hidden_muscle_groups(session, chosen[0])
+                set_clinic_letterhead(session, chosen[1])
         except AssessError as error:
             show_error(self, "Clinic settings not saved", error)
             return

@@ -195,10 +195,12 @@ def test_recovered_drafts_are_offered_and_reopened(qtbot: QtBot, db: Database, s
 
 def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db: Database, settings: Settings,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.report_content import Clinic
     from assess.ui import clinic_dialog
 
+    chosen = (frozenset({"great_toe_extensor", "toe_flexors"}), Clinic("Elm Clinic", phone="555-0199"))
     monkeypatch.setattr(clinic_dialog.ClinicSettingsDialog, "ask",
-                        classmethod(lambda cls, parent, hidden: frozenset({"great_toe_extensor", "toe_flexors"})))
+                        classmethod(lambda cls, parent, hidden, letterhead: chosen))
     _with_zoe(db)
     window = _window(qtbot, db, settings)
     window.edit_clinic_settings()
@@ -253,3 +255,26 @@ def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, 
     due.wait()
     qtbot.waitUntil(lambda: due.model.rowCount() > 0, timeout=10_000)
     assert due.model.alert(0).mrn == "LB-1"
+
+
+def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Database, settings: Settings,
+                                                            monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assess.domain import Visit
+    from assess.services.visits import record_visit
+    from assess.ui import report_export
+
+    _with_zoe(db)
+    with db.transaction() as s:
+        record_visit(s, "LB-1", Visit(dt.date(2025, 5, 1), "initial", "Dr K. Osei"))
+    out = tmp_path / "report.pdf"
+    offered: list[tuple[str, bool]] = []
+    monkeypatch.setattr(report_export, "choose_report_file", lambda parent, mrn: out)
+    monkeypatch.setattr(report_export, "offer_to_open", lambda parent, path, draft: offered.append((path, draft)))
+    window = _window(qtbot, db, settings)
+    window.open_patient("LB-1")
+    window.export_report()
+    window.report_worker.wait()
+    qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
+    assert offered == [(str(out), True)]
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "Report written to" in window.statusBar().currentMessage()

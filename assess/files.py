@@ -1,0 +1,26 @@
+"""Writing a file whole or not at all: a temporary file beside it, renamed over it at the end."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from assess.errors import AssessError
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """A reader (or a crash) never sees half a file; the file is the user's only (0600)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise AssessError(f"{path}: folder {folder} does not exist")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,89 @@
+"""Reports of demo patients of every kind, read back from the PDF as the doctor's PDF viewer would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from assess.cli import main
+from assess.db import Database, open_database
+from assess.demo import demo_patients
+from assess.domain import PatientRecord, PumpEvent, Sdr, ToxinSession
+from assess.interchange.read import read_document
+from assess.interchange.write import write_document
+from assess.reports.pdf import report_bytes
+from assess.services.interchange import import_records
+from assess.services.report import patient_report
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def _kinds(records: list[PatientRecord]) -> dict[str, PatientRecord]:
+    """One demo patient of each kind the report must serve."""
+    def has(record: PatientRecord, kind: type) -> bool:
+        return any(isinstance(t, kind) for t in record.treatments)
+
+    return {
+        "child with toxin cycles": next(r for r in records if r.diagnosis == "cerebral_palsy" and has(r, ToxinSession)),
+        "pump patient": next(r for r in records if has(r, PumpEvent)),
+        "SDR patient": next(r for r in records if has(r, Sdr)),
+        "adult with drugs only": next(r for r in records if r.treatments and all(
+            t.kind == "oral_medication" for t in r.treatments) and r.visits),
+    }
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, dict[str, PatientRecord]]:
+    records = list(demo_patients(400, seed=3, today=TODAY))
+    chosen = _kinds(records)
+    one_visit = PatientRecord("ONE-1", "Núñez", "José", dt.date(1980, 5, 5), "male", "stroke",
+                              visits=(records[0].visits[0].__class__(dt.date(2026, 10, 1), "initial", "Dr A. Rao"),))
+    chosen["one visit, no treatment"] = one_visit
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'a.db'}")
+    with db.transaction() as session:
+        import_records(session, read_document(write_document(chosen.values()), today=TODAY))
+    return db, chosen
+
+
+def _text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("kind", ["child with toxin cycles", "pump patient", "SDR patient", "adult with drugs only",
+                                  "one visit, no treatment"])
+def test_every_kind_of_patient_gets_a_readable_report(clinic: tuple[Database, dict[str, PatientRecord]],
+                                                      kind: str) -> None:
+    db, chosen = clinic
+    record = chosen[kind]
+    with db.transaction() as session:
+        content = patient_report(session, record.mrn, TODAY)
+    pages = _text(report_bytes(content))
+    whole = "\n".join(pages)
+    assert all(record.mrn in page for page in pages)  # who, on every page
+    assert all(f"of {len(pages)}" in page for page in pages)
+    assert "Summary" in pages[0] and "Next visits" in pages[0]
+    assert content.summary[0].split(":")[0] in whole.replace("\n", " ")
+    if kind == "pump patient":
+        assert "must never run empty" in whole.replace("\n", " ")
+    if kind == "child with toxin cycles":
+        assert "botulinum toxin" in whole.lower() and "U/kg" in whole
+    if kind == "SDR patient":
+        assert "Modified Ashworth Scale (MAS)" in whole.replace("\n", " ")
+    if kind == "one visit, no treatment":
+        assert "José Núñez" in whole and "First examination" in whole
+
+
+def test_the_command_writes_the_report(clinic: tuple[Database, dict[str, PatientRecord]], tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db, chosen = clinic
+    record = chosen["child with toxin cycles"]
+    out = tmp_path / "report.pdf"
+    assert main(["--db", db.url, "report", record.mrn, "--out", str(out)]) == 0
+    assert f"to {out}" in capsys.readouterr().out
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["--db", db.url, "report", record.mrn, "--out", str(tmp_path / "no" / "r.pdf")]) == 1
+    assert "does not exist" in capsys.readouterr().err
