@@ -78,7 +78,6 @@ def measure(url: str, label: str, patients: int, new_target: Callable[[], str]) 
             ms = _median_ms(lambda t=text: find_patients(session, t), 20)  # type: ignore[misc]
             rows.append((label, f"search patients {text!r} (first 200, median)", f"{ms:.1f} ms", "≤ 30 ms"))
     from assess.reports.pdf import report_bytes
-
     from assess.services.report import patient_report
 
     longest = max(sample, key=lambda mrn: visits[sample.index(mrn)])
