@@ -14,6 +14,7 @@ from assess.bulk import collector_paused
 from assess.db import Database
 from assess.scoring.safety import Alert
 from assess.services.alerts import alerts
+from assess.services.patients import patients_by_mrn
 from assess.ui.table_model import Index, RowsTableModel
 
 # What a due list is for: dates to keep (follow-ups, reviews, refills), not every dose remark.
@@ -30,12 +31,13 @@ def due_items(found: Sequence[Alert], today: dt.date, weeks_ahead: int = WEEKS_A
 
 
 class DueListModel(RowsTableModel[Alert]):
-    DATE, MRN, WHAT = range(3)
-    HEADERS = ("Due", "MRN", "What")
+    DATE, PATIENT, WHAT = range(3)
+    HEADERS = ("Due", "Patient", "What")
 
     def __init__(self, today: dt.date) -> None:
         super().__init__()
         self._today = today
+        self.names: dict[str, str] = {}  # MRN -> "Family, Given"
 
     def alert(self, row: int) -> Alert:
         return self.row(row)
@@ -47,7 +49,8 @@ class DueListModel(RowsTableModel[Alert]):
         overdue = alert.code == "followup_overdue" or alert.date < self._today
         if role == Qt.ItemDataRole.DisplayRole:
             when = f"{alert.date} (overdue)" if overdue else alert.date.isoformat()
-            return (when, alert.mrn, alert.message)[index.column()]
+            who = f"{self.names[alert.mrn]} · {alert.mrn}" if alert.mrn in self.names else alert.mrn
+            return (when, who, alert.message)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and overdue:
             return QBrush(OVERDUE)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -68,7 +71,10 @@ class _AlertsWorker(QThread):
     def run(self) -> None:
         try:
             with collector_paused(), self._db.transaction() as session:
-                self.finished_with.emit(alerts(session, self._today))
+                found = alerts(session, self._today)
+                due = due_items(found, self._today)
+                names = {p.mrn: p.display_name for p in patients_by_mrn(session, sorted({a.mrn for a in due}))}
+            self.finished_with.emit((found, names))
         except Exception as error:  # shown in the window as a sentence, the list stays usable
             self.failed.emit(str(error))
 
@@ -102,15 +108,16 @@ class DueList(QWidget):
     def refresh(self) -> None:
         self.status.setText("Working out what is due…")
         self._worker = _AlertsWorker(self._db, self.today)
-        self._worker.finished_with.connect(self.show_alerts)
+        self._worker.finished_with.connect(lambda result: self.show_alerts(*result))
         self._worker.failed.connect(lambda message: self.status.setText(f"Could not work out the due list: {message}"))
         self._worker.start()
 
-    def show_alerts(self, found: list[Alert]) -> None:
+    def show_alerts(self, found: list[Alert], names: dict[str, str] | None = None) -> None:
         items = due_items(found, self.today)
+        self.model.names = names or {}
         self.model.set_rows(items)
         self.table.resizeColumnToContents(DueListModel.DATE)
-        self.table.resizeColumnToContents(DueListModel.MRN)
+        self.table.resizeColumnToContents(DueListModel.PATIENT)
         overdue = sum(1 for a in items if a.code == "followup_overdue" or a.date < self.today)
         self.status.setText(f"{overdue} overdue, {len(items) - overdue} due in the next {WEEKS_AHEAD} weeks "
                             f"(as of {self.today}). Enter opens the patient.")

@@ -46,6 +46,7 @@ def test_the_due_list_works_off_the_window_thread_and_opens_the_patient(qtbot: Q
     assert due.model.rowCount() >= 1
     assert due.model.alert(0).mrn == "S-1" and due.model.alert(0).code == "followup_overdue"
     assert "overdue" in due.model.data(due.model.index(0, 0))
+    assert due.model.data(due.model.index(0, 1)) == "Sdr, Sam · S-1"
     assert due.status.text().startswith("1 overdue")
     with qtbot.waitSignal(due.patient_chosen) as chosen:
         due.table.setCurrentIndex(due.model.index(0, 0))
