@@ -1,0 +1,123 @@
+"""Trends and the response to each botulinum toxin cycle, as plain series for charts, tables and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assess.domain import ToxinSession, Treatment, Visit
+from assess.scoring.muscles import groups_of_muscle
+from assess.scoring.scales import FINDING_SCALES, MAS
+
+# Effect of botulinum toxin: begins in days, lasts about 12-16 weeks (CLINICAL.md, treatments).
+EFFECT_START = dt.timedelta(days=3)
+EFFECT_END = dt.timedelta(weeks=16)
+# "The weeks after" an injection in which its best effect is looked for: from the effect's start to its end.
+RESPONSE_FROM, RESPONSE_TO = dt.timedelta(weeks=2), dt.timedelta(weeks=16)
+# Responder: MAS down by at least one grade (steps along 0, 1, 1+, 2, 3, 4, as for worsening), or the
+# Tardieu catch angle R1 opened by at least 10 degrees, the measurement error of goniometry in spastic
+# muscles that assess uses everywhere (scoring/change.py). A design choice of assess, documented here.
+RESPONDER_R1_DEGREES = 10.0
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: float
+    label: str  # as recorded: "1+", "-10°"
+
+
+def series(visits: Sequence[Visit], muscle_group: str, side: str, scale: str) -> list[Point]:
+    """One scale of one muscle group and side over time, charted values (MAS 1+ as 1.5), oldest first."""
+    points = []
+    for visit in sorted(visits, key=lambda v: v.date):
+        finding = visit.finding(muscle_group, side)
+        value = getattr(finding, scale) if finding is not None else None
+        if value is None:
+            continue
+        if scale in FINDING_SCALES:
+            points.append(Point(visit.date, FINDING_SCALES[scale].value(str(value)), str(value)))
+        else:
+            points.append(Point(visit.date, float(value), f"{float(value):g}°"))
+    return points
+
+
+def effect_window(session: ToxinSession) -> tuple[dt.date, dt.date]:
+    """When the session's effect is expected: from a few days after it to about 16 weeks after."""
+    return session.date + EFFECT_START, session.date + EFFECT_END
+
+
+def injected_sites(session: ToxinSession) -> set[tuple[str, str]]:
+    """The (muscle group, side) pairs whose findings show this session's effect."""
+    return {(group, i.side) for i in session.injections for group in groups_of_muscle(i.muscle)}
+
+
+@dataclass(frozen=True)
+class CycleResponse:
+    """One toxin session, one injected muscle group and side: before, best after, at the next session."""
+
+    session: ToxinSession
+    muscle_group: str
+    side: str
+    before: Visit | None  # the last examination of the group before the session
+    best: Visit | None  # the best MAS (then R1) in the weeks after
+    at_next_session: Visit | None  # the last examination before the next session
+    mas_before: str | None
+    mas_best: str | None
+    r1_before: float | None
+    r1_best: float | None
+    responder: bool | None  # None: no examination before or after to judge from
+
+    @property
+    def mas_steps_down(self) -> int | None:
+        if self.mas_before is None or self.mas_best is None:
+            return None
+        return MAS.rank(self.mas_before) - MAS.rank(self.mas_best)
+
+
+def _examined(visits: Sequence[Visit], group: str, side: str) -> list[Visit]:
+    return [v for v in sorted(visits, key=lambda v: v.date) if v.finding(group, side) is not None]
+
+
+def _better(a: Visit, b: Visit, group: str, side: str) -> bool:
+    """Whether visit a shows the group better than b: lower MAS, then a larger R1."""
+    fa, fb = a.finding(group, side), b.finding(group, side)
+    assert fa is not None and fb is not None
+    ra = MAS.rank(fa.mas) if fa.mas is not None else None
+    rb = MAS.rank(fb.mas) if fb.mas is not None else None
+    if ra is not None and rb is not None and ra != rb:
+        return ra < rb
+    return (fa.tardieu_r1 or -999.0) > (fb.tardieu_r1 or -999.0)
+
+
+def cycle_responses(visits: Sequence[Visit], treatments: Sequence[Treatment]) -> list[CycleResponse]:
+    """Every toxin session x injected group and side, oldest session first (rows of the response table)."""
+    sessions = sorted((t for t in treatments if isinstance(t, ToxinSession)), key=lambda s: s.date)
+    rows = []
+    for n, session in enumerate(sessions):
+        following = sessions[n + 1].date if n + 1 < len(sessions) else None
+        for group, side in sorted(injected_sites(session)):
+            examined = _examined(visits, group, side)
+            before = next((v for v in reversed(examined) if v.date <= session.date), None)
+            window = [v for v in examined if session.date + RESPONSE_FROM <= v.date <= session.date + RESPONSE_TO
+                      and (following is None or v.date <= following)]
+            best = None
+            for visit in window:
+                if best is None or _better(visit, best, group, side):
+                    best = visit
+            at_next = (next((v for v in reversed(examined) if session.date < v.date <= following), None)
+                       if following is not None else None)
+            fb = before.finding(group, side) if before else None
+            fa = best.finding(group, side) if best else None
+            mas_before, mas_best = (fb.mas if fb else None), (fa.mas if fa else None)
+            r1_before, r1_best = (fb.tardieu_r1 if fb else None), (fa.tardieu_r1 if fa else None)
+            responder = None
+            judged = [x is not None for x in (mas_before, mas_best)], [x is not None for x in (r1_before, r1_best)]
+            if all(judged[0]) or all(judged[1]):
+                mas_down = (all(judged[0]) and MAS.rank(str(mas_before)) - MAS.rank(str(mas_best)) >= 1)
+                r1_open = (all(judged[1]) and float(r1_best or 0) - float(r1_before or 0) >= RESPONDER_R1_DEGREES)
+                responder = bool(mas_down or r1_open)
+            rows.append(CycleResponse(session, group, side, before, best, at_next, mas_before, mas_best, r1_before,
+                                      r1_best, responder))
+    return rows
