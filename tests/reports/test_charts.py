@@ -1,0 +1,51 @@
+"""Trend charts: the artists a reader relies on are there (lines per side, grades, effect windows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from matplotlib.figure import Figure
+
+from assess.domain import Injection, OralMedication, PumpEvent, Sdr, ToxinSession
+from assess.reports.charts import plot_dynamic_component, plot_scale, plot_treatments
+from assess.scoring.response import Point
+
+D = dt.date
+LEFT = [Point(D(2025, 1, 1), 3.0, "3"), Point(D(2025, 4, 1), 1.5, "1+")]
+RIGHT = [Point(D(2025, 1, 1), 2.0, "2")]
+
+
+def test_mas_chart_has_both_sides_and_the_grade_labels() -> None:
+    figure = Figure()
+    ax = figure.subplots()
+    plot_scale(ax, "mas", LEFT, RIGHT, "Ankle plantarflexors (knee extended)")
+    assert [line.get_label() for line in ax.get_lines()] == ["Left", "Right"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1", "1+", "2", "3", "4"]
+    assert list(ax.get_lines()[0].get_ydata()) == [3.0, 1.5]
+    assert ax.get_lines()[0].get_linestyle() != ax.get_lines()[1].get_linestyle()  # not colour alone
+    assert ax.get_title(loc="left") == "Ankle plantarflexors (knee extended)"
+    figure.savefig(io.BytesIO(), format="png")  # draws without error
+
+
+def test_dynamic_component_is_shaded_between_r1_and_r2() -> None:
+    figure = Figure()
+    ax = figure.subplots()
+    plot_dynamic_component(ax, [Point(D(2025, 1, 1), -20.0, "-20°")], [Point(D(2025, 1, 1), 5.0, "5°")], "left")
+    assert len(ax.collections) == 1  # the fill between R1 and R2
+
+
+def test_treatment_lane_marks_sessions_windows_drugs_pump_and_sdr() -> None:
+    figure = Figure()
+    ax = figure.subplots()
+    hit = ToxinSession(D(2025, 3, 10), "onabotulinumtoxinA", (Injection("soleus", "left", 40.0),))
+    other = ToxinSession(D(2025, 7, 10), "onabotulinumtoxinA", (Injection("biceps_brachii", "left", 40.0),))
+    plot_treatments(ax, [hit, other, OralMedication("baclofen", 15.0, D(2025, 1, 1), D(2025, 6, 1)),
+                         PumpEvent("implant", D(2025, 2, 1), dose_mcg_per_day=100.0),
+                         PumpEvent("refill", D(2025, 5, 1), dose_mcg_per_day=120.0), Sdr(D(2024, 6, 1))],
+                    "plantarflexors_knee_flexed")
+    windows = [p for p in ax.patches]
+    assert len(windows) == 2
+    assert windows[0].get_alpha() > windows[1].get_alpha()  # the session that reached the charted group
+    assert any(t.get_text().startswith("baclofen 15") for t in ax.texts)
+    assert any(t.get_text() == "SDR" for t in ax.texts)
