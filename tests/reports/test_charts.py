@@ -44,7 +44,7 @@ def test_treatment_lane_marks_sessions_windows_drugs_pump_and_sdr() -> None:
                          PumpEvent("implant", D(2025, 2, 1), dose_mcg_per_day=100.0),
                          PumpEvent("refill", D(2025, 5, 1), dose_mcg_per_day=120.0), Sdr(D(2024, 6, 1))],
                     "plantarflexors_knee_flexed")
-    windows = [p for p in ax.patches]
+    windows = list(ax.patches)
     assert len(windows) == 2
     assert windows[0].get_alpha() > windows[1].get_alpha()  # the session that reached the charted group
     assert any(t.get_text().startswith("baclofen 15") for t in ax.texts)
