@@ -143,21 +143,9 @@ def worsening(visits: Sequence[Visit], visit: Visit) -> Worsening:
 
     'Up by one grade' counts steps on the MAS list 0, 1, 1+, 2, 3, 4, so 1 -> 1+ is one grade up.
     """
-    earlier = [v for v in _chronological(visits) if v.date < visit.date]
-    muscles: list[MasWorsening] = []
-    for finding in sorted(visit.findings, key=finding_key):
-        if finding.mas is None:
-            continue
-        for before in reversed(earlier):
-            previous = before.finding(finding.muscle_group, finding.side)
-            if previous is not None and previous.mas is not None:
-                if MAS.rank(finding.mas) - MAS.rank(previous.mas) >= 1:
-                    muscles.append(MasWorsening(finding.muscle_group, finding.side, previous.mas, finding.mas,
-                                                before.date))
-                break
-    penn_previous = next(
-        (v.scores.penn_frequency for v in reversed(earlier) if v.scores.penn_frequency is not None), None)
-    return Worsening(tuple(muscles), penn_previous, visit.scores.penn_frequency)
+    # One rule, one implementation: the visit judged as the last of its own history.
+    earlier = [v for v in visits if v.date < visit.date]
+    return worsening_history([*earlier, visit])[visit.key]
 
 
 def worsening_history(visits: Sequence[Visit]) -> dict[tuple[dt.date, str], Worsening]:

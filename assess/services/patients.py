@@ -44,10 +44,11 @@ def patient_id(session: Session, mrn: str) -> int:
 
 def patient_details(session: Session, mrn: str) -> tuple[PatientDetails, int]:
     """The patient's details and the version they were read at (for a later update)."""
-    row = session.execute(select(r.PATIENT).where(r.PATIENT.c.mrn == mrn)).first()
+    columns = [r.PATIENT.c[name] for name in r.PATIENT_COLUMNS]
+    row = session.execute(select(*columns, r.PATIENT.c.version).where(r.PATIENT.c.mrn == mrn)).first()
     if row is None:
         raise NotFoundError(f"no patient with MRN {mrn!r}")
-    return r.details_from_row(row), row.version
+    return r.details_from_values(row[:-1]), int(row[-1])
 
 
 def create_patient(session: Session, details: PatientDetails) -> PatientDetails:

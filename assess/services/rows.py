@@ -110,19 +110,11 @@ PATIENT_COLUMNS = ("mrn", "family_name", "given_name", "birth_date", "sex", "dia
                    *(f"pcp_{name}" for name in PCP_FIELDS))
 
 
-def _details(values: Sequence[Any]) -> PatientDetails:
+def details_from_values(values: Sequence[Any]) -> PatientDetails:
     """Details from the PATIENT_COLUMNS of a row, in that order."""
     mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs = values[:8]
     contact = Contact(*values[8:]) if values[8] else None
     return PatientDetails(mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs, contact)
-
-
-def details_from_row(row: Any) -> PatientDetails:
-    contact = None
-    if row.pcp_name:
-        contact = Contact(*(getattr(row, f"pcp_{f}") for f in PCP_FIELDS))
-    return PatientDetails(row.mrn, row.family_name, row.given_name, row.birth_date, row.sex, row.diagnosis,
-                          row.diagnosis_note, row.gmfcs, contact)
 
 
 def fold(text: str) -> str:
@@ -249,7 +241,7 @@ def load_records(session: Session, patient_ids: Sequence[int],
                                             **dict(zip(TOXIN_FIELDS, values, strict=True))))
     records: dict[int, PatientRecord] = {}
     for pid, values in patients.items():
-        record = PatientRecord.from_details(_details(values))
+        record = PatientRecord.from_details(details_from_values(values))
         records[pid] = canonical_record(dataclasses.replace(
             record, goals=tuple(goals[pid]), visits=tuple(visits[pid]), treatments=tuple(treatments[pid])))
     return records
