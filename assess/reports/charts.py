@@ -7,9 +7,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from assess import palette
-from assess.domain import OralMedication, Orthosis, PumpEvent, Sdr, Surgery, Therapy, ToxinSession, Treatment
+from assess.domain import (
+    OralMedication,
+    Orthosis,
+    PatientRecord,
+    PumpEvent,
+    Sdr,
+    Surgery,
+    Therapy,
+    ToxinSession,
+    Treatment,
+    treatment_date,
+)
 from assess.labels import words
-from assess.scoring.response import Point, effect_window, injected_sites
+from assess.scoring.muscles import group_name
+from assess.scoring.response import VISIT_SCORES, Point, effect_window, injected_sites, series, visit_score_series
 from assess.scoring.scales import FINDING_SCALES
 
 # Left and right in two styles that differ in colour (Okabe-Ito blue and vermillion, colour-blind safe),
@@ -57,41 +69,153 @@ def plot_dynamic_component(ax: Any, r1: Sequence[Point], r2: Sequence[Point], si
                         label="dynamic component (R2 − R1)")
 
 
+def _bands(ax: Any, spans: Sequence[tuple[dt.date, dt.date]], low: float, high: float, **style: Any) -> None:
+    """Time spans as one collection (one artist however many spans: a long history redraws fast)."""
+    if not spans:
+        return
+    from matplotlib.collections import PolyCollection
+    from matplotlib.dates import date2num
+
+    boxes = [[(x0, low), (x0, high), (x1, high), (x1, low)]
+             for x0, x1 in ((date2num(a), date2num(b)) for a, b in spans)]
+    ax.add_collection(PolyCollection(boxes, linewidths=0, **style), autolim=False)
+
+
+def _marks(ax: Any, days: Sequence[dt.date], y: float, **style: Any) -> None:
+    if days:
+        ax.plot(list(days), [y] * len(days), linestyle="none", **style)
+
+
 def plot_treatments(ax: Any, treatments: Sequence[Treatment], muscle_group: str | None = None) -> None:
     """The treatment lane under a chart, on the same time axis: toxin sessions with their effect window
     (emphasised when they reached the charted group), drugs and pump dose as step lines, SDR and
-    surgery as vertical lines, therapy and orthoses as bands."""
+    surgery as vertical lines, therapy and orthoses as bands. Each kind is drawn as one artist."""
     lanes = {"toxin": 3.0, "drug": 2.0, "pump": 1.0, "other": 0.0}
+    ax.xaxis_date()
+    today = dt.date.today()
+    sessions = [t for t in treatments if isinstance(t, ToxinSession)]
+    hit = [s for s in sessions if muscle_group is None or any(g == muscle_group for g, _ in injected_sites(s))]
+    missed = [s for s in sessions if s not in hit]
+    _bands(ax, [effect_window(s) for s in missed], 2.55, 3.5, facecolor="#009E73", alpha=0.08)
+    _bands(ax, [effect_window(s) for s in hit], 2.55, 3.5, facecolor="#009E73", alpha=0.35)
+    _marks(ax, [s.date for s in missed], lanes["toxin"], marker="v", color="#9a9a9a", markersize=7)
+    _marks(ax, [s.date for s in hit], lanes["toxin"], marker="v", color="#009E73", markersize=7)
     for t in treatments:
-        if isinstance(t, ToxinSession):
-            start, end = effect_window(t)
-            hit = muscle_group is None or any(group == muscle_group for group, _ in injected_sites(t))
-            ax.axvspan(start, end, ymin=0.72, ymax=0.98, color="#009E73", alpha=0.35 if hit else 0.08, linewidth=0)
-            ax.plot([t.date], [lanes["toxin"]], marker="v", color="#009E73" if hit else "#9a9a9a", markersize=7)
-        elif isinstance(t, (Sdr, Surgery)):
+        if isinstance(t, (Sdr, Surgery)):
             ax.axvline(t.date, color="#333333", linewidth=1.2, linestyle="-" if isinstance(t, Sdr) else "-.")
             ax.annotate("SDR" if isinstance(t, Sdr) else t.procedure[:18], (t.date, lanes["other"] + 0.2),
                         fontsize=7, rotation=90, va="bottom")
-        elif isinstance(t, (Therapy, Orthosis)):
-            end = t.end or dt.date.today()
-            ax.axvspan(t.start, end, ymin=0.02, ymax=0.2, color="#CC79A7", alpha=0.25, linewidth=0)
+    _bands(ax, [(t.start, t.end or today) for t in treatments if isinstance(t, (Therapy, Orthosis))],
+           -0.5, 0.25, facecolor="#CC79A7", alpha=0.25)
     drugs: dict[str, list[OralMedication]] = {}
     for t in treatments:
         if isinstance(t, OralMedication):
             drugs.setdefault(t.drug, []).append(t)
     for drug, periods in drugs.items():
-        for p in sorted(periods, key=lambda p: p.start):
-            ax.hlines(lanes["drug"], p.start, p.stop or dt.date.today(), color="#E69F00", linewidth=4)
-            ax.annotate(f"{words(drug)} {p.dose_mg_per_day:g}", (p.start, lanes["drug"] + 0.15), fontsize=7)
+        periods.sort(key=lambda p: p.start)
+        ax.hlines([lanes["drug"]] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
+                  color="#E69F00", linewidth=4)
+        previous = None
+        for p in periods:  # the dose is written where it changes, not at every refill of a prescription
+            if p.dose_mg_per_day != previous:
+                ax.annotate(f"{words(drug)} {p.dose_mg_per_day:g}", (p.start, lanes["drug"] + 0.15), fontsize=7)
+            previous = p.dose_mg_per_day
     doses = [(t.date, t.dose_mcg_per_day) for t in treatments
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]
     if doses:
         top = max(d for _, d in doses) or 1.0
         ax.step([d for d, _ in doses], [lanes["pump"] - 0.4 + 0.8 * v / top for _, v in doses], where="post",
                 color="#56B4E9", linewidth=1.5)
-        for t in treatments:
-            if isinstance(t, PumpEvent) and t.event == "refill":
-                ax.plot([t.date], [lanes["pump"] - 0.45], marker="|", color="#56B4E9", markersize=8)
+        ax.annotate(f"ITB {doses[-1][1]:g} µg/day", (doses[-1][0], lanes["pump"] + 0.45), fontsize=7,
+                    ha="right", color="#2a6f97")
+        _marks(ax, [t.date for t in treatments if isinstance(t, PumpEvent) and t.event == "refill"],
+               lanes["pump"] - 0.45, marker="|", color="#56B4E9", markersize=8)
     ax.set_yticks(list(lanes.values()), ["Toxin", "Drugs", "Pump", "SDR/surgery,\ntherapy"], fontsize=7)
     ax.set_ylim(-0.6, 3.6)
     ax.grid(False)
+
+
+# What a muscle group's chart can show: each scale, and Tardieu R1 with R2 together (the dynamic component).
+GROUP_CHARTS: dict[str, str] = {
+    "mas": "Modified Ashworth Scale",
+    "tardieu": "Tardieu R1 and R2 (dynamic component)",
+    "tardieu_x": "Tardieu X (quality of reaction)",
+    "prom": "Passive range of motion",
+    "mrc": "MRC strength",
+}
+
+
+def trend_axes(figure: Any) -> tuple[Any, Any]:
+    """The chart over its treatment lane, sharing one time axis; the same layout in the window and the PDF."""
+    chart, lane = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.15], "hspace": 0.06})
+    return chart, lane
+
+
+def chart_title(group: str | None, chart: str) -> str:
+    if group is None:
+        return VISIT_SCORES[chart][0]
+    return f"{group_name(group)} — {GROUP_CHARTS[chart]}"
+
+
+def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | None, chart: str) -> bool:
+    """A muscle group's chart (group, one of GROUP_CHARTS) or a visit score's (group None, one of
+    VISIT_SCORES) over its treatment lane; False when nothing of it was ever recorded (the chart says so)."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import AutoLocator, ScalarFormatter
+
+    # Emptied rather than cleared: Axes.clear() rebuilds every tick, the costliest part of a redraw.
+    for ax in (chart_ax, lane_ax):
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
+            artist.remove()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        ax.set_title("", loc="left")
+    chart_ax.yaxis.set_major_locator(AutoLocator())  # type: ignore[no-untyped-call]
+    chart_ax.yaxis.set_major_formatter(ScalarFormatter())  # type: ignore[no-untyped-call]
+    chart_ax.set_autoscaley_on(True)
+    drawn = False
+    if group is None:
+        points = visit_score_series(record.visits, record.goals, chart)
+        label, low, high = VISIT_SCORES[chart]
+        if points:
+            chart_ax.plot([p.date for p in points], [p.value for p in points], color="#333333", marker="o",
+                          linewidth=1.6, markersize=5, label=label)
+            drawn = True
+        chart_ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+        if chart == "gas_t":
+            chart_ax.axhline(50, color="#777777", linewidth=0.8, linestyle=":")
+        chart_ax.set_ylabel(label.split(" (")[0], fontsize=8)
+        chart_ax.set_title(label, fontsize=10, loc="left")
+        chart_ax.grid(True, axis="y", alpha=0.3)
+    elif chart == "tardieu":
+        for side in ("left", "right"):
+            r1, r2 = (series(record.visits, group, side, s) for s in ("tardieu_r1", "tardieu_r2"))
+            if r1 or r2:
+                plot_dynamic_component(chart_ax, r1, r2, side)
+                drawn = True
+        chart_ax.relim()
+        chart_ax.autoscale_view(scalex=False)
+        chart_ax.set_ylabel("Angle, degrees", fontsize=8)
+        chart_ax.set_title(chart_title(group, chart), fontsize=10, loc="left")
+        chart_ax.grid(True, axis="y", alpha=0.3)
+        if drawn:
+            chart_ax.legend(loc="upper left", fontsize=7, frameon=False, ncol=3)
+    else:
+        left, right = (series(record.visits, group, side, chart) for side in ("left", "right"))
+        plot_scale(chart_ax, chart, left, right, chart_title(group, chart))
+        chart_ax.set_ylabel(TITLES.get(chart, chart).split(" (")[0].split(",")[0], fontsize=8)
+        drawn = bool(left or right)
+    if not drawn:
+        chart_ax.set_yticks([])
+        chart_ax.text(0.5, 0.5, "Not recorded at any visit yet", transform=chart_ax.transAxes, ha="center",
+                      va="center", color="#555555")
+    plot_treatments(lane_ax, record.treatments, group)
+    days = [v.date for v in record.visits] + [treatment_date(t) for t in record.treatments]
+    if days:
+        first, last = min(days), max(days)
+        chart_ax.set_xlim(first - dt.timedelta(days=30), last + dt.timedelta(days=45))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)  # type: ignore[no-untyped-call]
+    lane_ax.xaxis.set_major_locator(locator)
+    lane_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    chart_ax.tick_params(labelbottom=False)
+    return drawn

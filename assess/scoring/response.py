@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assess.domain import ToxinSession, Treatment, Visit
+from assess.domain import Goal, ToxinSession, Treatment, Visit
+from assess.labels import words
+from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import groups_of_muscle
 from assess.scoring.scales import FINDING_SCALES, MAS
 
@@ -40,6 +42,32 @@ def series(visits: Sequence[Visit], muscle_group: str, side: str, scale: str) ->
             points.append(Point(visit.date, FINDING_SCALES[scale].value(str(value)), str(value)))
         else:
             points.append(Point(visit.date, float(value), f"{float(value):g}°"))
+    return points
+
+
+# Visit-level scores that have a chart of their own, with the axis each is drawn on (lowest, highest).
+VISIT_SCORES: dict[str, tuple[str, float, float]] = {
+    "penn_frequency": ("Penn spasm frequency (0-4)", 0, 4),
+    "penn_severity": ("Penn spasm severity (1-3)", 1, 3),
+    "pain_nrs": ("Pain, numeric rating (0-10)", 0, 10),
+    "das_total": ("Disability Assessment Scale, total (0-12)", 0, 12),
+    "gas_t": ("GAS T-score (50 = goals met as expected)", 20, 80),
+}
+
+
+def visit_score_series(visits: Sequence[Visit], goals: Sequence[Goal], score: str) -> list[Point]:
+    """One visit-level score over time, oldest first: Penn, pain, DAS total or the GAS T-score."""
+    points = []
+    for visit in sorted(visits, key=lambda v: v.date):
+        value: float | None
+        if score == "gas_t":
+            value = visit_t_score(goals, visit.date, visit.goal_scores) if visit.goal_scores else None
+            label = f"{value:.1f}" if value is not None else ""
+        else:
+            raw = getattr(visit.scores, score)
+            value, label = (float(raw), str(raw)) if raw is not None else (None, "")
+        if value is not None:
+            points.append(Point(visit.date, value, label))
     return points
 
 
@@ -121,3 +149,34 @@ def cycle_responses(visits: Sequence[Visit], treatments: Sequence[Treatment]) ->
             rows.append(CycleResponse(session, group, side, before, best, at_next, mas_before, mas_best, r1_before,
                                       r1_best, responder))
     return rows
+
+
+def _finding_text(visit: Visit | None, group: str, side: str) -> str:
+    """'2025-03-01: MAS 2, R1 -10°' — the scales that judge a response, as recorded."""
+    if visit is None:
+        return "—"
+    finding = visit.finding(group, side)
+    parts = []
+    if finding is not None and finding.mas is not None:
+        parts.append(f"MAS {finding.mas}")
+    if finding is not None and finding.tardieu_r1 is not None:
+        parts.append(f"R1 {finding.tardieu_r1:g}°")
+    return f"{visit.date}: " + (", ".join(parts) if parts else "examined")
+
+
+RESPONSE_HEADERS = ("Session", "Muscle group", "Side", "Before", "Best in 2–16 weeks", "At next session",
+                    "Responder")
+
+
+def response_cells(row: CycleResponse, group_title: str) -> tuple[str, ...]:
+    """One row of the response table, as text (the window's table and the report print the same)."""
+    verdict = {True: "yes", False: "no", None: "not judged"}[row.responder]
+    steps = row.mas_steps_down
+    if row.responder and steps is not None and steps >= 1:
+        verdict += f" (MAS {row.mas_before} → {row.mas_best})"
+    elif row.responder and row.r1_before is not None and row.r1_best is not None:
+        verdict += f" (R1 {row.r1_before:g}° → {row.r1_best:g}°)"
+    return (f"{row.session.date} {words(row.session.product)} {row.session.total_units:g} U", group_title, row.side,
+            _finding_text(row.before, row.muscle_group, row.side),
+            _finding_text(row.best, row.muscle_group, row.side),
+            _finding_text(row.at_next_session, row.muscle_group, row.side), verdict)

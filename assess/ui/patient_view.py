@@ -1,4 +1,5 @@
-"""The patient view: who, the timeline of visits and treatments, the latest findings with change, goals."""
+"""The patient view: who, the timeline of visits and treatments, the latest findings with change, goals;
+the trend charts and the response to each toxin cycle on pages of their own."""
 
 from __future__ import annotations
 
@@ -25,9 +26,12 @@ from assess import palette
 from assess.domain import PatientRecord, age_in_years
 from assess.labels import words
 from assess.scoring.change import latest_findings
+from assess.scoring.response import cycle_responses
 from assess.scoring.safety import Alert
 from assess.services.history import last_weight
 from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
+from assess.ui.response_table import ResponseModel
+from assess.ui.trends import TrendsPanel
 
 
 def header_text(record: PatientRecord, today: dt.date) -> str:
@@ -45,7 +49,7 @@ def header_text(record: PatientRecord, today: dt.date) -> str:
     return " · ".join(parts)
 
 
-def _table(model: TimelineModel | LatestFindingsModel | GoalsModel, name: str) -> QTableView:
+def _table(model: TimelineModel | LatestFindingsModel | GoalsModel | ResponseModel, name: str) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -133,10 +137,30 @@ class PatientView(QWidget):
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
         splitter.setSizes([550, 450])  # the timeline's details need the room more than empty grid cells
+        self.trends = TrendsPanel()
+        self.response_model = ResponseModel()
+        self.responses = _table(self.response_model, "Response to each botulinum toxin cycle")
+        self.responses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.responses.horizontalHeader().setStretchLastSection(True)
+        self.response_rule = QLabel(
+            "Responder: MAS down by 1 grade or more, or the Tardieu catch angle R1 opened by 10° or more, at the "
+            "best examination 2–16 weeks after the session, against the last one before it.")
+        self.response_rule.setWordWrap(True)
+        self.response_rule.setStyleSheet("color: #555;")
+        responses_page = QWidget()
+        responses_layout = QVBoxLayout(responses_page)
+        responses_layout.addWidget(self.responses, 1)
+        responses_layout.addWidget(self.response_rule)
+        # Pages with Alt+O / Alt+R / Alt+P; the overview stays the first thing seen.
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(splitter, "&Overview")
+        self.pages.addTab(self.trends, "T&rends")
+        self.pages.addTab(responses_page, "Toxin res&ponse")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.pages, 1)
 
     def show_record(self, record: PatientRecord, today: dt.date | None = None) -> None:
         self.record = record
@@ -146,6 +170,10 @@ class PatientView(QWidget):
         self.timeline.resizeColumnToContents(TimelineModel.WHAT)
         self.findings_model.set_changes(latest_findings(record.visits))
         self.goals_model.set_record(record)
+        self.trends.set_record(record)
+        responses = cycle_responses(record.visits, record.treatments)
+        self.response_model.set_rows(sorted(responses, key=lambda r: r.session.date, reverse=True))
+        self.pages.setTabText(2, f"Toxin res&ponse ({len(responses)})")
         scores = t_scores(record)
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
                              + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
@@ -164,6 +192,11 @@ class PatientView(QWidget):
         warnings = sum(a.severity == "warning" for a in found)
         self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"Alerts ⚠ {warnings}" if warnings
                              else f"Alerts ({len(found)})")
+
+    def show_trend(self, group: str, chart: str = "mas") -> None:
+        """Opens the Trends page on one muscle group."""
+        self.pages.setCurrentWidget(self.trends)
+        self.trends.show_group(group, chart)
 
     def _on_timeline_activated(self, index: object) -> None:
         entry = self.timeline_model.entry(self.timeline.currentIndex().row())

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,6 +35,7 @@ from assess.ui.visit_context import load_visit_context
 from assess.ui.visit_details import VisitDetailsPanel
 from assess.ui.visit_layout import VisitSections, VisitSplitter
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
+from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, visit_worsening, worsening_text
 
 AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
 TEMPLATE_NAMES = {"both": "Upper and lower limbs", "lower": "Lower limbs", "upper": "Upper limbs"}
@@ -161,6 +163,8 @@ class VisitEditor(QWidget):
         self.banner.hide()
         self.restore_button = QPushButton("Restore the autosaved draft")
         self.restore_button.hide()
+        self.worsening_line = WorseningLine()
+        self._asked_about = ""  # the worsening the trigger checklist was last asked for at save
 
         tools = QHBoxLayout()
         for label, widget in (("&Template", self.template), ("&Order", self.order)):
@@ -201,6 +205,7 @@ class VisitEditor(QWidget):
         layout.addWidget(title)
         layout.addLayout(tools)
         layout.addLayout(banner_row)
+        layout.addWidget(self.worsening_line)
         layout.addWidget(self.splitter, 1)
         chain = [self.grid, *self.scores.focus_chain(), *self.details.focus_chain(), self.template, self.order,
                  self.copy_button, self.confirm_button, self.save_button]
@@ -219,6 +224,7 @@ class VisitEditor(QWidget):
         finally:
             self._loading = False
         self._refresh_tab_titles()
+        self._refresh_worsening()
 
     def visit(self) -> Visit:
         """The visit as it stands in the editor (a copied value counts only once confirmed)."""
@@ -319,6 +325,9 @@ class VisitEditor(QWidget):
             return False
         self.grid.flush()
         visit = self.visit()
+        if not self._triggers_asked(visit):
+            return False
+        visit = self.visit()
         try:
             with self.db.transaction() as session:
                 # 0 for a visit not stored when opened: someone creating it meanwhile is then a stale edit.
@@ -352,6 +361,31 @@ class VisitEditor(QWidget):
         if not self.read_only and not self._autosave.isActive():
             self._autosave.start()
         self._refresh_buttons()
+        self._refresh_worsening()
+
+    # --- worsening -------------------------------------------------------------------------------
+    def _refresh_worsening(self) -> None:
+        visit = self.visit()
+        self.worsening_line.show_worsening(visit_worsening(self.record.visits, visit), len(visit.triggers))
+
+    def _triggers_asked(self, visit: Visit) -> bool:
+        """At save, worsening with no trigger ticked asks the trigger checklist once; False: back to the exam."""
+        flag = visit_worsening(self.record.visits, visit)
+        if not flag or visit.triggers or self._asked_about == worsening_text(flag):
+            return True
+        dialog = TriggerDialog(flag, visit.triggers, self)
+        if self.ask(dialog) != QDialog.DialogCode.Accepted:
+            self._announce("Not saved yet: back to the exam")
+            return False
+        self._asked_about = worsening_text(flag)
+        if dialog.triggers():
+            self.undo_stack.push(field_changes(self, f"triggers = {dialog.triggers()}",
+                                               {"triggers": (visit.triggers, dialog.triggers())}))
+        return True
+
+    def ask(self, dialog: QDialog) -> int:
+        """Runs a question modally (its own method, so a test can answer the real dialog while it runs)."""
+        return dialog.exec()
 
     def _on_template_changed(self, _index: int) -> None:
         self.set_template(self.template.currentData())

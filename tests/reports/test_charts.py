@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from assess.domain import Injection, OralMedication, PumpEvent, Sdr, ToxinSession
@@ -44,8 +45,8 @@ def test_treatment_lane_marks_sessions_windows_drugs_pump_and_sdr() -> None:
                          PumpEvent("implant", D(2025, 2, 1), dose_mcg_per_day=100.0),
                          PumpEvent("refill", D(2025, 5, 1), dose_mcg_per_day=120.0), Sdr(D(2024, 6, 1))],
                     "plantarflexors_knee_flexed")
-    windows = list(ax.patches)
-    assert len(windows) == 2
-    assert windows[0].get_alpha() > windows[1].get_alpha()  # the session that reached the charted group
+    windows = {c.get_alpha(): len(c.get_paths()) for c in ax.collections if len(c.get_facecolor())
+               and to_hex(c.get_facecolor()[0], keep_alpha=False) == "#009e73"}
+    assert windows == {0.35: 1, 0.08: 1}  # emphasised: the session that reached the charted group
     assert any(t.get_text().startswith("baclofen 15") for t in ax.texts)
     assert any(t.get_text() == "SDR" for t in ax.texts)

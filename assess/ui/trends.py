@@ -1,0 +1,271 @@
+"""The Trends page of the patient view: the body map coloured by the latest MAS (a click charts that
+group), and any score of a muscle group (or a visit score) over the years over the treatment lane, drawn
+by the same functions as the PDF report (assess.reports.charts, assess.reports.body_map).
+
+matplotlib is slow to import (about half a second), so nothing of it loads until the page is first shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assess.domain import PatientRecord
+from assess.reports.charts import GROUP_CHARTS
+from assess.scoring.muscles import MUSCLE_GROUPS
+from assess.scoring.response import VISIT_SCORES
+
+# Combo data of the visit-level charts, told apart from muscle group codes.
+VISIT_PREFIX = "visit:"
+EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
+
+
+def examined_groups(record: PatientRecord) -> set[str]:
+    return {f.muscle_group for v in record.visits for f in v.findings}
+
+
+class TrendsPanel(QWidget):
+    """Chooser of what to chart (Up/Down switch groups at once), the chart with its treatment lane, export."""
+
+    group_shown = Signal(str)  # a muscle group code, or "" for a visit score
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record: PatientRecord | None = None
+        self.figure: Any = None
+        self.canvas: Any = None
+        self.axes: tuple[Any, Any] | None = None
+        self.body_canvas: Any = None
+        self.regions: dict[Any, tuple[str, str]] = {}  # body map patch -> (group, side)
+        self._dirty = True
+        self._body_dirty = True
+        self.what = QComboBox()
+        self.what.setAccessibleName("What to chart: a muscle group or a visit score")
+        self.what.setMinimumContentsLength(28)
+        self.chart = QComboBox()
+        self.chart.setAccessibleName("Which score of the muscle group")
+        for code, title in GROUP_CHARTS.items():
+            self.chart.addItem(title, code)
+        what_label, chart_label = QLabel("&Chart:"), QLabel("&Score:")
+        what_label.setBuddy(self.what)
+        chart_label.setBuddy(self.chart)
+        self.export_button = QPushButton("Export chart…")
+        self.export_button.setAccessibleName("Export the chart as PNG or SVG")
+        self.export_button.clicked.connect(self._ask_export)
+        controls = QHBoxLayout()
+        for widget in (what_label, self.what, chart_label, self.chart):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+        self.message = QLabel("The chart appears here.")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_area = QVBoxLayout()
+        self.chart_area.addWidget(self.message, 1)
+        self.legend = QLabel("Left ● solid blue, right ■ dashed orange. Lane below: ▼ toxin session with its "
+                             "expected effect (3 days to 16 weeks) shaded, darker when it reached this group; "
+                             "drugs and pump dose as lines; SDR and surgery as vertical lines; therapy and "
+                             "orthoses as pink bands.")
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #555;")
+        self.body_area = QVBoxLayout()
+        body_caption = QLabel("Latest MAS of each muscle group.\nClick a region to chart that group.")
+        body_caption.setStyleSheet("color: #555;")
+        self.body_area.addWidget(body_caption)
+        self.body_area.addStretch(1)
+        right = QVBoxLayout()
+        right.addLayout(controls)
+        right.addLayout(self.chart_area, 1)
+        right.addWidget(self.legend)
+        layout = QHBoxLayout(self)
+        layout.addLayout(self.body_area)
+        layout.addLayout(right, 1)
+        self.what.currentIndexChanged.connect(self._choice_changed)
+        self.chart.currentIndexChanged.connect(self._choice_changed)
+
+    # -- what is charted ---------------------------------------------------------------------------------
+
+    def set_record(self, record: PatientRecord) -> None:
+        """A patient's record (again, after a save): keeps the chosen chart when it still applies."""
+        previous = self.what.currentData()
+        self.record = record
+        self._body_dirty = True
+        examined = examined_groups(record)
+        self.what.blockSignals(True)
+        self.what.clear()
+        for group in MUSCLE_GROUPS:
+            suffix = "" if group.code in examined else "  (not examined)"
+            self.what.addItem(group.name + suffix, group.code)
+        self.what.insertSeparator(self.what.count())
+        for code, (title, _low, _high) in VISIT_SCORES.items():
+            self.what.addItem(title, VISIT_PREFIX + code)
+        first_examined = next((g.code for g in MUSCLE_GROUPS if g.code in examined), MUSCLE_GROUPS[0].code)
+        index = self.what.findData(previous) if previous else -1
+        self.what.setCurrentIndex(index if index >= 0 else self.what.findData(first_examined))
+        self.what.blockSignals(False)
+        self._choice_changed()
+
+    def choice(self) -> tuple[str | None, str]:
+        """(muscle group code, chart) or (None, visit score code)."""
+        data = str(self.what.currentData() or "")
+        if data.startswith(VISIT_PREFIX):
+            return None, data.removeprefix(VISIT_PREFIX)
+        return data, str(self.chart.currentData())
+
+    def show_group(self, group: str, chart: str = "mas") -> None:
+        """Chart one muscle group (a click on the body map, say)."""
+        self.chart.blockSignals(True)
+        self.chart.setCurrentIndex(max(0, self.chart.findData(chart)))
+        self.chart.blockSignals(False)
+        index = self.what.findData(group)
+        if index == self.what.currentIndex():
+            self._choice_changed()
+        else:
+            self.what.setCurrentIndex(index)
+
+    def _choice_changed(self) -> None:
+        group, _chart = self.choice()
+        self.chart.setEnabled(group is not None)
+        self._dirty = True
+        if self.isVisible():
+            self.redraw()
+            self._highlight(group)
+        self.group_shown.emit(group or "")
+
+    # -- drawing ------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._body_dirty:
+            self.redraw_body_map()
+        if self._dirty:
+            self.redraw()
+
+    def _ensure_canvas(self) -> None:
+        if self.canvas is not None:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        from assess.reports.charts import trend_axes
+
+        self.figure = Figure(figsize=(8, 5), dpi=100)
+        # Fixed margins rather than a layout engine: a redraw stays cheap when the group changes.
+        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.93, bottom=0.09)
+        self.axes = trend_axes(self.figure)
+        self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
+        self.canvas.setAccessibleName("Trend chart")
+        self.canvas.setMinimumHeight(260)
+        self.canvas.mpl_connect("resize_event", self._keep_margins)
+        self.chart_area.removeWidget(self.message)
+        self.message.hide()
+        self.chart_area.addWidget(self.canvas, 1)
+
+    def _keep_margins(self, _event: object = None) -> None:
+        """Margins in pixels, not fractions: the lane's labels fit whether the window is wide or narrow."""
+        width, height = self.canvas.width() or 800, self.canvas.height() or 500
+        self.figure.subplots_adjust(left=min(0.3, 80 / width), right=1 - 12 / width, top=1 - 30 / height,
+                                    bottom=min(0.3, 28 / height))
+
+    def redraw(self, *, now: bool = False) -> bool:
+        """Draws the chosen chart; False when nothing of it was recorded. `now` paints before returning."""
+        if self.record is None:
+            return False
+        from assess.reports.charts import draw_trend
+
+        self._ensure_canvas()
+        assert self.axes is not None
+        group, chart = self.choice()
+        drawn = draw_trend(*self.axes, self.record, group, chart)
+        self._dirty = False
+        if now:
+            self.canvas.draw()
+        else:
+            self.canvas.draw_idle()
+        return drawn
+
+    def redraw_body_map(self) -> None:
+        """The body map of the record's latest MAS grades, the charted group outlined."""
+        if self.record is None:
+            return
+        from assess.reports.body_map import draw_body_map, latest_mas
+
+        if self.body_canvas is None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+
+            figure = Figure(figsize=(3.6, 5.2), dpi=100)
+            figure.subplots_adjust(left=0.0, right=1.0, top=1.0, bottom=0.1)  # the legend goes under
+            self.body_canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
+            self.body_canvas.setFixedSize(360, 520)
+            self.body_canvas.setAccessibleName("Body map: latest MAS of each muscle group; click to chart it")
+            self.body_canvas.mpl_connect("pick_event", self._on_region_picked)
+            self.body_area.insertWidget(0, self.body_canvas)
+        figure = self.body_canvas.figure
+        figure.clear()
+        ax = figure.add_subplot()
+        self.regions = draw_body_map(ax, latest_mas(self.record.visits))
+        self._body_dirty = False
+        self._highlight(self.choice()[0], draw=False)
+        self.body_canvas.draw_idle()
+
+    def _highlight(self, group: str | None, *, draw: bool = True) -> None:
+        """Outlines both sides of the charted group on the body map (edges only: no full redraw)."""
+        from assess.reports.body_map import HIGHLIGHT_EDGE, REGION_EDGE
+
+        if not self.regions:
+            return
+        for patch, (code, _side) in self.regions.items():
+            strong = code == group
+            patch.set_edgecolor(HIGHLIGHT_EDGE if strong else REGION_EDGE)
+            patch.set_linewidth(2.2 if strong else 0.8)
+            patch.set_zorder(3 if strong else 2)
+        if draw:
+            self.body_canvas.draw_idle()
+
+    def _on_region_picked(self, event: Any) -> None:
+        site = self.regions.get(event.artist)
+        if site is not None:
+            self.show_group(site[0])
+
+    # -- export -------------------------------------------------------------------------------------------
+
+    def export_chart(self, path: Path) -> Path:
+        """Saves the chart as shown, as PNG or SVG by the file's suffix (PNG when it has none)."""
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_suffix(".png")
+        if self.canvas is None or self._dirty:
+            self.redraw(now=True)
+        self.figure.savefig(path, dpi=200 if path.suffix.lower() == ".png" else 100, facecolor="white")
+        return path
+
+    def _ask_export(self) -> None:
+        if self.record is None:
+            return
+        group, chart = self.choice()
+        name = f"{self.record.mrn}-{group or 'visit'}-{chart}".replace("/", "-")
+        chosen, selected = QFileDialog.getSaveFileName(self, "Export chart", str(Path.home() / f"{name}.png"),
+                                                       EXPORT_FILTERS)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".svg" if "svg" in selected.lower() else ".png")
+        try:
+            saved = self.export_chart(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Export chart", f"The chart could not be saved to {path}: {error.strerror}")
+            return
+        QMessageBox.information(self, "Export chart", f"Saved {saved}")
