@@ -77,7 +77,7 @@ def _bands(ax: Any, spans: Sequence[tuple[dt.date, dt.date]], low: float, high: 
     from matplotlib.dates import date2num
 
     boxes = [[(x0, low), (x0, high), (x1, high), (x1, low)]
-             for x0, x1 in ((date2num(a), date2num(b)) for a, b in spans)]
+             for x0, x1 in ((date2num(a), date2num(b)) for a, b in spans)]  # type: ignore[no-untyped-call]
     ax.add_collection(PolyCollection(boxes, linewidths=0, **style), autolim=False)
 
 
@@ -170,8 +170,8 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         ax.set_title("", loc="left")
-    chart_ax.yaxis.set_major_locator(AutoLocator())  # type: ignore[no-untyped-call]
-    chart_ax.yaxis.set_major_formatter(ScalarFormatter())  # type: ignore[no-untyped-call]
+    chart_ax.yaxis.set_major_locator(AutoLocator())
+    chart_ax.yaxis.set_major_formatter(ScalarFormatter())
     chart_ax.set_autoscaley_on(True)
     drawn = False
     if group is None:
