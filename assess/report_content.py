@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from assess.domain import PatientRecord
+
 
 @dataclass(frozen=True)
 class Clinic:
@@ -50,6 +52,26 @@ class GoalLine:
 
 
 @dataclass(frozen=True)
+class TrendChart:
+    """One chart of the report, drawn by the same functions as the window (assess.reports.charts)."""
+
+    group: str | None  # a muscle group code, or None for a visit score
+    chart: str  # "mas", "tardieu", ... or a visit score code ("penn_frequency")
+    caption: str  # why this chart is in the report, in words
+
+
+@dataclass(frozen=True)
+class Trends:
+    """The pictures of the report: the body map at the visit, a few trend charts, the toxin responses."""
+
+    history: PatientRecord  # the record up to the visit: what the charts draw
+    body_map: tuple[tuple[str, str, str], ...]  # (muscle group, side, latest MAS grade)
+    charts: tuple[TrendChart, ...]
+    response_note: str  # the responder rule, in words
+    responses: tuple[tuple[str, ...], ...]  # rows of the response table, newest session first
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything printed, in order. The first page is `summary`, `actions`, `warnings` and `next_visits`."""
 
@@ -77,3 +99,4 @@ class ReportContent:
     alerts: tuple[str, ...]  # open alerts with their dates
     clinician: str
     signed: str  # "Signed by Dr K. Osei on 2025-06-09 11:30 UTC" or "Not signed (draft)"
+    trends: Trends | None = None  # None: no pictures (a report of a first visit has no trend yet)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assess import palette
-from assess.domain import Visit
-from assess.scoring.response import series
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -129,20 +127,6 @@ def _middle(points: Sequence[Point]) -> Point:
     """Where a region's grade is printed: the middle of its bounding box (the regions are nearly convex)."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
     return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-
-
-def latest_mas(visits: Sequence[Visit]) -> dict[Site, str]:
-    """The latest recorded MAS grade of every muscle group and side, over all of a patient's visits.
-
-    A visit that did not grade a group (not examined, or only other scales) does not hide an earlier grade.
-    """
-    sites = {(f.muscle_group, f.side) for visit in visits for f in visit.findings if f.mas is not None}
-    result: dict[Site, str] = {}
-    for group, side in sites:
-        points = series(visits, group, side, "mas")
-        if points:
-            result[(group, side)] = points[-1].label
-    return result
 
 
 def draw_body_map(ax: Axes, grades: Mapping[Site, str | None], highlight: Site | None = None) -> dict[Artist, Site]:

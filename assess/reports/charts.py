@@ -52,7 +52,9 @@ def plot_scale(ax: Any, scale: str, left: Sequence[Point], right: Sequence[Point
         ax.set_title(title, fontsize=10, loc="left")
     ax.grid(True, axis="y", alpha=0.3)
     if left or right:
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        # Above the plot, right of the title: never over the points of the first years.
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
+                  borderaxespad=0.1)
 
 
 def plot_dynamic_component(ax: Any, r1: Sequence[Point], r2: Sequence[Point], side: str) -> None:
@@ -103,8 +105,9 @@ def plot_treatments(ax: Any, treatments: Sequence[Treatment], muscle_group: str 
     for t in treatments:
         if isinstance(t, (Sdr, Surgery)):
             ax.axvline(t.date, color="#333333", linewidth=1.2, linestyle="-" if isinstance(t, Sdr) else "-.")
-            ax.annotate("SDR" if isinstance(t, Sdr) else t.procedure[:18], (t.date, lanes["other"] + 0.2),
-                        fontsize=7, rotation=90, va="bottom")
+            name = "SDR" if isinstance(t, Sdr) else t.procedure
+            ax.annotate(name if len(name) <= 16 else name[:15] + "…", (t.date, lanes["other"] + 0.5),
+                        xytext=(3, 0), textcoords="offset points", fontsize=6.5, va="center")
     _bands(ax, [(t.start, t.end or today) for t in treatments if isinstance(t, (Therapy, Orthosis))],
            -0.5, 0.25, facecolor="#CC79A7", alpha=0.25)
     drugs: dict[str, list[OralMedication]] = {}
@@ -130,7 +133,7 @@ def plot_treatments(ax: Any, treatments: Sequence[Treatment], muscle_group: str 
                     ha="right", color="#2a6f97")
         _marks(ax, [t.date for t in treatments if isinstance(t, PumpEvent) and t.event == "refill"],
                lanes["pump"] - 0.45, marker="|", color="#56B4E9", markersize=8)
-    ax.set_yticks(list(lanes.values()), ["Toxin", "Drugs", "Pump", "SDR/surgery,\ntherapy"], fontsize=7)
+    ax.set_yticks(list(lanes.values()), ["Toxin", "Drugs", "Pump", "Surgery,\ntherapy"], fontsize=7)
     ax.set_ylim(-0.6, 3.6)
     ax.grid(False)
 
@@ -147,7 +150,7 @@ GROUP_CHARTS: dict[str, str] = {
 
 def trend_axes(figure: Any) -> tuple[Any, Any]:
     """The chart over its treatment lane, sharing one time axis; the same layout in the window and the PDF."""
-    chart, lane = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.15], "hspace": 0.06})
+    chart, lane = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.35], "hspace": 0.06})
     return chart, lane
 
 
@@ -199,7 +202,8 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
         chart_ax.set_title(chart_title(group, chart), fontsize=10, loc="left")
         chart_ax.grid(True, axis="y", alpha=0.3)
         if drawn:
-            chart_ax.legend(loc="upper left", fontsize=7, frameon=False, ncol=3)
+            chart_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False, ncol=3,
+                            borderaxespad=0.1)
     else:
         left, right = (series(record.visits, group, side, chart) for side in ("left", "right"))
         plot_scale(chart_ax, chart, left, right, chart_title(group, chart))

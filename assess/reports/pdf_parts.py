@@ -227,7 +227,7 @@ def first_page(content: ReportContent, st: Styles, width: float) -> list[Any]:
 # --- the detail, for later --------------------------------------------------------------------------------
 
 
-def _grid(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = ()) -> Any:
+def grid_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = ()) -> Any:
     """A table that repeats its header row and breaks between rows, never inside one."""
     table = Table(rows, colWidths=list(widths), repeatRows=1, splitByRow=1)
     table.setStyle(_table_style([
@@ -264,7 +264,7 @@ def exam_table(exam: Sequence[ExamRow], st: Styles, width: float) -> Any:
         if row.scale == "MAS" and row.latest in MAS_COLOURS:
             extra.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(MAS_COLOURS[row.latest])))
     fractions = (0.34, 0.09, 0.15, 0.11, 0.11, 0.20)
-    return _grid(rows, [width * f for f in fractions], extra)
+    return grid_table(rows, [width * f for f in fractions], extra)
 
 
 def _goals(content: ReportContent, st: Styles, width: float) -> list[Any]:
@@ -274,7 +274,7 @@ def _goals(content: ReportContent, st: Styles, width: float) -> list[Any]:
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in ("Goal", "At the start", "Latest")]]
     rows += [[Paragraph(text(g.text), st.cell), Paragraph(text(g.baseline), st.cell),
               Paragraph(text(g.latest), st.cell)] for g in content.goals]
-    table = _grid(rows, [width * 0.5, width * 0.22, width * 0.28])
+    table = grid_table(rows, [width * 0.5, width * 0.22, width * 0.28])
     return _table_section("Goals", table, [Spacer(1, 6), *score], st)
 
 
@@ -315,6 +315,10 @@ def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
         key = Paragraph("▼ better · ▲ worse than the examination before.", st.small)
         story += _table_section("Examination", exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
     story += _section("About the scales", [Paragraph(text(n), st.body) for n in content.scale_notes], st)
+    if content.trends is not None:
+        from assess.reports.pdf_charts import trends_section  # matplotlib loads only for a report with pictures
+
+        story += trends_section(content.trends, st, width)
     story += _section("Visit scores", _bullets(content.visit_scores, st.detail_bullet), st)
     story += _goals(content, st, width)
     story += _section("Treatments given", _treatments(content, st), st)

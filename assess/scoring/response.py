@@ -55,6 +55,19 @@ VISIT_SCORES: dict[str, tuple[str, float, float]] = {
 }
 
 
+def latest_mas(visits: Sequence[Visit]) -> dict[tuple[str, str], str]:
+    """The latest recorded MAS grade of every muscle group and side, over all of a patient's visits (the
+    body map). A visit that did not grade a group (not examined, or only other scales) does not hide an
+    earlier grade."""
+    sites = {(f.muscle_group, f.side) for visit in visits for f in visit.findings if f.mas is not None}
+    result: dict[tuple[str, str], str] = {}
+    for group, side in sites:
+        points = series(visits, group, side, "mas")
+        if points:
+            result[(group, side)] = points[-1].label
+    return result
+
+
 def visit_score_series(visits: Sequence[Visit], goals: Sequence[Goal], score: str) -> list[Point]:
     """One visit-level score over time, oldest first: Penn, pain, DAS total or the GAS T-score."""
     points = []

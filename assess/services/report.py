@@ -33,6 +33,7 @@ from assess.services import report_text as text
 from assess.services.alerts import alerts
 from assess.services.clinic import clinic_letterhead
 from assess.services.history import last_weight, patient_history
+from assess.services.report_trends import report_trends
 
 ARROW = {"better": "better ▼", "worse": "worse ▲", "same": "same", "changed": "changed", "new": ""}
 
@@ -251,6 +252,7 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
         clinician=visit.clinician,
         signed=(f"Signed by {visit.clinician} on {visit.signed_at:%Y-%m-%d %H:%M} UTC" if visit.signed_at
                 else f"Signed by {visit.clinician}") if visit.status == "signed" else "Not signed yet (draft)",
+        trends=report_trends(record, visit, given),
     )
 
 

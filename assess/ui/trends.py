@@ -200,7 +200,8 @@ class TrendsPanel(QWidget):
         """The body map of the record's latest MAS grades, the charted group outlined."""
         if self.record is None:
             return
-        from assess.reports.body_map import draw_body_map, latest_mas
+        from assess.reports.body_map import draw_body_map
+        from assess.scoring.response import latest_mas
 
         if self.body_canvas is None:
             from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg

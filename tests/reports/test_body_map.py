@@ -22,10 +22,10 @@ from assess.reports.body_map import (
     default_path,
     draw_body_map,
     drawing,
-    latest_mas,
     parse,
 )
 from assess.scoring.muscles import MUSCLE_GROUPS, SIDES
+from assess.scoring.response import latest_mas
 
 Point = tuple[float, float]
 ALL_SITES = {(g.code, side) for g in MUSCLE_GROUPS for side in SIDES}

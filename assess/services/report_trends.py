@@ -1,0 +1,82 @@
+"""The pictures of the report to the primary care doctor: which trends to show, and why.
+
+A referring doctor reads a few charts, not one per muscle: the groups that got worse at the visit, the
+groups injected in the report's period and, when neither applies, the two with the highest tone; each
+only when it has at least two MAS grades to draw a trend from. The body map shows every group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from assess.domain import PatientRecord, ToxinSession, Treatment, Visit, treatment_date
+from assess.report_content import TrendChart, Trends
+from assess.scoring.change import worsening
+from assess.scoring.muscles import MUSCLE_GROUPS, group_name
+from assess.scoring.response import (
+    RESPONDER_R1_DEGREES,
+    cycle_responses,
+    injected_sites,
+    latest_mas,
+    response_cells,
+    series,
+    visit_score_series,
+)
+from assess.scoring.scales import MAS
+
+MAX_GROUP_CHARTS = 4
+RESPONSE_SESSIONS = 4  # the latest sessions in the response table; the window shows them all
+CATALOGUE_ORDER = {g.code: n for n, g in enumerate(MUSCLE_GROUPS)}
+RESPONSE_NOTE = (f"Responder: MAS down by one grade or more, or the Tardieu catch angle R1 opened by "
+                 f"{RESPONDER_R1_DEGREES:g}° or more, at the best examination 2 to 16 weeks after the session "
+                 "compared with the last one before it.")
+
+
+def _history(record: PatientRecord, visit: Visit) -> PatientRecord:
+    """The record as it stood at the visit: a report of an old visit shows nothing that came after it."""
+    return dataclasses.replace(record, visits=tuple(v for v in record.visits if v.date <= visit.date),
+                               treatments=tuple(t for t in record.treatments if treatment_date(t) <= visit.date))
+
+
+def _chosen_groups(history: PatientRecord, visit: Visit, given: Sequence[Treatment]) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+    for w in worsening(history.visits, visit).muscles:
+        reasons.setdefault(w.muscle_group, "worse at this visit")
+    for t in given:
+        if isinstance(t, ToxinSession):
+            for group, _side in sorted(injected_sites(t)):
+                reasons.setdefault(group, f"injected with botulinum toxin on {t.date}")
+    if not reasons:
+        tone: dict[str, int] = {}
+        for f in visit.findings:
+            if f.mas is not None:
+                tone[f.muscle_group] = max(tone.get(f.muscle_group, 0), MAS.rank(f.mas))
+        for group in sorted(tone, key=lambda g: (-tone[g], CATALOGUE_ORDER[g]))[:2]:
+            if tone[group] >= MAS.rank("1+"):
+                reasons[group] = "the highest tone at this visit"
+    return reasons
+
+
+def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment]) -> Trends | None:
+    """The body map, up to four MAS trend charts and the Penn chart, and the latest toxin responses."""
+    history = _history(record, visit)
+    charts = []
+    for group, reason in sorted(_chosen_groups(history, visit, given).items(), key=lambda g: CATALOGUE_ORDER[g[0]]):
+        points = [len(series(history.visits, group, side, "mas")) for side in ("left", "right")]
+        if max(points) >= 2:
+            charts.append(TrendChart(group, "mas", f"{group_name(group)}: Modified Ashworth Scale over time; "
+                                                   f"{reason}."))
+    charts = charts[:MAX_GROUP_CHARTS]
+    if len(visit_score_series(history.visits, history.goals, "penn_frequency")) >= 2:
+        charts.append(TrendChart(None, "penn_frequency", "Penn spasm frequency over time."))
+    sessions = sorted({t.date for t in history.treatments if isinstance(t, ToxinSession)})[-RESPONSE_SESSIONS:]
+    responses = tuple(response_cells(r, group_name(r.muscle_group))
+                      for r in sorted(cycle_responses(history.visits, history.treatments),
+                                      key=lambda r: (r.session.date, CATALOGUE_ORDER[r.muscle_group]), reverse=True)
+                      if r.session.date in sessions)
+    grades = latest_mas(history.visits)
+    if not charts and not responses and len(history.visits) < 2:
+        return None
+    return Trends(history, tuple((g, s, grade) for (g, s), grade in sorted(grades.items())), tuple(charts),
+                  RESPONSE_NOTE, responses)
