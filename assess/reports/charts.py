@@ -154,16 +154,35 @@ def trend_axes(figure: Any) -> tuple[Any, Any]:
     return chart, lane
 
 
+# Short names for the title line, which shares its row with the legend; the y axis names the scale in full.
+SHORT_NAMES = {"mas": "MAS", "tardieu": "Tardieu R1/R2", "tardieu_x": "Tardieu X", "prom": "PROM", "mrc": "MRC"}
+
+
 def chart_title(group: str | None, chart: str) -> str:
     if group is None:
         return VISIT_SCORES[chart][0]
-    return f"{group_name(group)} — {GROUP_CHARTS[chart]}"
+    return f"{group_name(group)} — {SHORT_NAMES[chart]}"
+
+
+def _date_ticks(ax: Any, span_days: int) -> None:
+    """Years on a long history, months on a short one. Fixed-step locators: the automatic date locator
+    (dateutil rules) costs more than the rest of an axis when a chart is redrawn."""
+    import matplotlib.dates as mdates
+
+    if span_days > 3 * 365:
+        step = max(1, span_days // (365 * 10) + 1)
+        locator: Any = mdates.YearLocator(step)  # type: ignore[no-untyped-call]
+        formatter: Any = mdates.DateFormatter("%Y")  # type: ignore[no-untyped-call]
+    else:
+        locator = mdates.MonthLocator(interval=max(1, span_days // (30 * 8) + 1))  # type: ignore[no-untyped-call]
+        formatter = mdates.DateFormatter("%b\n%Y")  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
 
 
 def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | None, chart: str) -> bool:
     """A muscle group's chart (group, one of GROUP_CHARTS) or a visit score's (group None, one of
     VISIT_SCORES) over its treatment lane; False when nothing of it was ever recorded (the chart says so)."""
-    import matplotlib.dates as mdates
     from matplotlib.ticker import AutoLocator, ScalarFormatter
 
     # Emptied rather than cleared: Axes.clear() rebuilds every tick, the costliest part of a redraw.
@@ -198,12 +217,19 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
                 drawn = True
         chart_ax.relim()
         chart_ax.autoscale_view(scalex=False)
-        chart_ax.set_ylabel("Angle, degrees", fontsize=8)
+        chart_ax.set_ylabel("Tardieu angle, degrees", fontsize=8)
         chart_ax.set_title(chart_title(group, chart), fontsize=10, loc="left")
         chart_ax.grid(True, axis="y", alpha=0.3)
         if drawn:
-            chart_ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False, ncol=3,
-                            borderaxespad=0.1)
+            from matplotlib.lines import Line2D
+
+            # One row: sides by colour, R1 and R2 by marker and line; the shading is the dynamic component.
+            handles = [Line2D([], [], color=SIDE_STYLE[s]["color"], linewidth=2, label=s.capitalize())
+                       for s in ("left", "right")]
+            handles += [Line2D([], [], color="#444444", marker="v", linestyle="-", label="R1 catch"),
+                        Line2D([], [], color="#444444", marker="^", linestyle=":", label="R2 full range")]
+            chart_ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5,
+                            frameon=False, ncol=4, borderaxespad=0.1, handlelength=1.5, columnspacing=0.8)
     else:
         left, right = (series(record.visits, group, side, chart) for side in ("left", "right"))
         plot_scale(chart_ax, chart, left, right, chart_title(group, chart))
@@ -215,11 +241,8 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
                       va="center", color="#555555")
     plot_treatments(lane_ax, record.treatments, group)
     days = [v.date for v in record.visits] + [treatment_date(t) for t in record.treatments]
-    if days:
-        first, last = min(days), max(days)
-        chart_ax.set_xlim(first - dt.timedelta(days=30), last + dt.timedelta(days=45))
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)  # type: ignore[no-untyped-call]
-    lane_ax.xaxis.set_major_locator(locator)
-    lane_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    first, last = (min(days), max(days)) if days else (dt.date.today() - dt.timedelta(days=365), dt.date.today())
+    chart_ax.set_xlim(first - dt.timedelta(days=30), last + dt.timedelta(days=45))
+    _date_ticks(lane_ax, (last - first).days)
     chart_ax.tick_params(labelbottom=False)
     return drawn

@@ -50,6 +50,8 @@ class TrendsPanel(QWidget):
         self.axes: tuple[Any, Any] | None = None
         self.body_canvas: Any = None
         self.regions: dict[Any, tuple[str, str]] = {}  # body map patch -> (group, side)
+        self._overlays: list[Any] = []  # the charted group's outline on the body map
+        self._body_background: Any = None
         self._dirty = True
         self._body_dirty = True
         self.what = QComboBox()
@@ -213,9 +215,11 @@ class TrendsPanel(QWidget):
             self.body_canvas.setFixedSize(360, 520)
             self.body_canvas.setAccessibleName("Body map: latest MAS of each muscle group; click to chart it")
             self.body_canvas.mpl_connect("pick_event", self._on_region_picked)
+            self.body_canvas.mpl_connect("draw_event", self._blit_overlays)
             self.body_area.insertWidget(0, self.body_canvas)
         figure = self.body_canvas.figure
         figure.clear()
+        self._overlays, self._body_background = [], None
         ax = figure.add_subplot()
         self.regions = draw_body_map(ax, latest_mas(self.record.visits))
         self._body_dirty = False
@@ -223,18 +227,37 @@ class TrendsPanel(QWidget):
         self.body_canvas.draw_idle()
 
     def _highlight(self, group: str | None, *, draw: bool = True) -> None:
-        """Outlines both sides of the charted group on the body map (edges only: no full redraw)."""
-        from assess.reports.body_map import HIGHLIGHT_EDGE, REGION_EDGE
+        """Outlines both sides of the charted group on the body map. The outline is an animated overlay
+        blitted over the saved picture: switching groups does not redraw the whole map."""
+        from matplotlib.patches import Polygon
 
+        from assess.reports.body_map import HIGHLIGHT_EDGE
+
+        for overlay in self._overlays:
+            overlay.remove()
+        self._overlays = []
         if not self.regions:
             return
+        ax = next(iter(self.regions)).axes
         for patch, (code, _side) in self.regions.items():
-            strong = code == group
-            patch.set_edgecolor(HIGHLIGHT_EDGE if strong else REGION_EDGE)
-            patch.set_linewidth(2.2 if strong else 0.8)
-            patch.set_zorder(3 if strong else 2)
+            if code == group:
+                overlay = Polygon(patch.get_xy(), closed=True, fill=False, edgecolor=HIGHLIGHT_EDGE, linewidth=2.2,
+                                  animated=True, zorder=5)
+                ax.add_patch(overlay)
+                self._overlays.append(overlay)
         if draw:
-            self.body_canvas.draw_idle()
+            self._blit_overlays()
+
+    def _blit_overlays(self, _event: object = None) -> None:
+        canvas = self.body_canvas
+        if _event is not None:  # a full draw just happened: it is the new background
+            self._body_background = canvas.copy_from_bbox(canvas.figure.bbox)
+        if self._body_background is None:
+            return
+        canvas.restore_region(self._body_background)
+        for overlay in self._overlays:
+            overlay.axes.draw_artist(overlay)
+        canvas.blit(canvas.figure.bbox)
 
     def _on_region_picked(self, event: Any) -> None:
         site = self.regions.get(event.artist)

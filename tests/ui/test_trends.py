@@ -76,7 +76,7 @@ def test_the_chart_shows_both_sides_of_the_first_examined_group_over_its_treatme
     view.pages.setCurrentWidget(view.trends)
     assert view.trends.canvas is not None
     chart, lane = view.trends.axes  # type: ignore[misc]
-    assert _title(view) == "Hip adductors — Modified Ashworth Scale"
+    assert _title(view) == "Hip adductors — MAS"
     assert [line.get_label() for line in chart.get_lines()] == ["Left", "Right"]
     assert [t.get_text() for t in chart.get_yticklabels()] == ["0", "1", "1+", "2", "3", "4"]
     # The toxin session of 2025-03-10 injected the calves, not the adductors: its window is drawn faint.
@@ -89,9 +89,9 @@ def test_up_and_down_switch_muscle_groups_and_the_chart_follows(qtbot: QtBot) ->
     view.pages.setCurrentWidget(view.trends)
     view.trends.what.setFocus()
     QTest.keyClick(view.trends.what, Qt.Key.Key_Down)
-    assert _title(view) == "Knee flexors (hamstrings) — Modified Ashworth Scale"
+    assert _title(view) == "Knee flexors (hamstrings) — MAS"
     view.trends.show_group("plantarflexors_knee_extended", "tardieu")
-    assert _title(view) == "Ankle plantarflexors (knee extended) — Tardieu R1 and R2 (dynamic component)"
+    assert _title(view) == "Ankle plantarflexors (knee extended) — Tardieu R1/R2"
     chart, lane = view.trends.axes  # type: ignore[misc]
     assert {line.get_label() for line in chart.get_lines()} == {"R1 left", "R2 left", "R1 right", "R2 right"}
     assert len(chart.collections) == 2  # the dynamic component of each side, shaded
