@@ -151,12 +151,12 @@ class PatientView(QWidget):
         responses_layout = QVBoxLayout(responses_page)
         responses_layout.addWidget(self.responses, 1)
         responses_layout.addWidget(self.response_rule)
-        # Pages with Alt+O / Alt+R / Alt+P; the overview stays the first thing seen.
+        # Pages with Alt+O / Alt+R / Alt+X (Alt+P is the Patient menu); the overview stays the first thing seen.
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(splitter, "&Overview")
         self.pages.addTab(self.trends, "T&rends")
-        self.pages.addTab(responses_page, "Toxin res&ponse")
+        self.pages.addTab(responses_page, "To&xin response")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
@@ -173,7 +173,7 @@ class PatientView(QWidget):
         self.trends.set_record(record)
         responses = cycle_responses(record.visits, record.treatments)
         self.response_model.set_rows(sorted(responses, key=lambda r: r.session.date, reverse=True))
-        self.pages.setTabText(2, f"Toxin res&ponse ({len(responses)})")
+        self.pages.setTabText(2, f"To&xin response ({len(responses)})")
         scores = t_scores(record)
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
                              + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
