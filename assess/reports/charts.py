@@ -71,6 +71,9 @@ def plot_dynamic_component(ax: Any, r1: Sequence[Point], r2: Sequence[Point], si
                         label="dynamic component (R2 − R1)")
 
 
+DRUG_COLOURS = ("#E69F00", "#CC79A7", "#F0E442", "#999999")  # Okabe-Ito orange, reddish purple, yellow, grey
+
+
 def _bands(ax: Any, spans: Sequence[tuple[dt.date, dt.date]], low: float, high: float, **style: Any) -> None:
     """Time spans as one collection (one artist however many spans: a long history redraws fast)."""
     if not spans:
@@ -114,14 +117,20 @@ def plot_treatments(ax: Any, treatments: Sequence[Treatment], muscle_group: str 
     for t in treatments:
         if isinstance(t, OralMedication):
             drugs.setdefault(t.drug, []).append(t)
-    for drug, periods in drugs.items():
+    days = [treatment_date(t) for t in treatments]
+    min_gap = max(30, (max(days) - min(days)).days // 10) if days else 30  # labels closer than this would collide
+    for n, (drug, periods) in enumerate(drugs.items()):
         periods.sort(key=lambda p: p.start)
-        ax.hlines([lanes["drug"]] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
-                  color="#E69F00", linewidth=4)
-        previous = None
-        for p in periods:  # the dose is written where it changes, not at every refill of a prescription
-            if p.dose_mg_per_day != previous:
-                ax.annotate(f"{words(drug)} {p.dose_mg_per_day:g}", (p.start, lanes["drug"] + 0.15), fontsize=7)
+        # Each drug on its own row of the lane (two drugs at once must not hide each other).
+        y = lanes["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
+        ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
+                  color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
+        previous, last_label = None, None
+        for p in periods:  # the dose where it changes, not at every refill, and not over the previous label
+            if p.dose_mg_per_day != previous and (last_label is None or (p.start - last_label).days >= min_gap):
+                ax.annotate(f"{words(drug)} {p.dose_mg_per_day:g} mg", (p.start, y), xytext=(0, 3),
+                            textcoords="offset points", fontsize=6.5, va="bottom")
+                last_label = p.start
             previous = p.dose_mg_per_day
     doses = [(t.date, t.dose_mcg_per_day) for t in treatments
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]

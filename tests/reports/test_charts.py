@@ -50,3 +50,15 @@ def test_treatment_lane_marks_sessions_windows_drugs_pump_and_sdr() -> None:
     assert windows == {0.35: 1, 0.08: 1}  # emphasised: the session that reached the charted group
     assert any(t.get_text().startswith("baclofen 15") for t in ax.texts)
     assert any(t.get_text() == "SDR" for t in ax.texts)
+
+
+def test_two_drugs_at_once_get_rows_of_their_own_and_labels_do_not_pile_up() -> None:
+    figure = Figure()
+    ax = figure.subplots()
+    steps = [OralMedication("gabapentin", dose, D(2025, 1, 1) + dt.timedelta(days=7 * n),
+                            D(2025, 1, 1) + dt.timedelta(days=7 * n + 7)) for n, dose in enumerate((300, 600, 900))]
+    plot_treatments(ax, [OralMedication("baclofen", 15.0, D(2024, 1, 1), D(2026, 1, 1)), *steps])
+    rows = {round(float(c.get_segments()[0][0][1]), 2) for c in ax.collections if hasattr(c, "get_segments")}
+    assert len(rows) == 2
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["baclofen 15 mg", "gabapentin 300 mg"]  # weekly steps: only the first is labelled
