@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,8 +57,11 @@ class TrendsPanel(QWidget):
         self._body_dirty = True
         self.what = QComboBox()
         self.what.setAccessibleName("What to chart: a muscle group or a visit score")
-        self.what.setMinimumContentsLength(28)
         self.chart = QComboBox()
+        # Sized by a number of characters, not by the longest entry: the page fits a 1280-pixel screen.
+        for combo in (self.what, self.chart):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         self.chart.setAccessibleName("Which score of the muscle group")
         for code, title in GROUP_CHARTS.items():
             self.chart.addItem(title, code)
@@ -68,9 +72,8 @@ class TrendsPanel(QWidget):
         self.export_button.setAccessibleName("Export the chart as PNG or SVG")
         self.export_button.clicked.connect(self._ask_export)
         controls = QHBoxLayout()
-        for widget in (what_label, self.what, chart_label, self.chart):
-            controls.addWidget(widget)
-        controls.addStretch(1)
+        for widget, stretch in ((what_label, 0), (self.what, 3), (chart_label, 0), (self.chart, 2)):
+            controls.addWidget(widget, stretch)
         controls.addWidget(self.export_button)
         self.message = QLabel("The chart appears here.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -86,7 +89,6 @@ class TrendsPanel(QWidget):
         body_caption = QLabel("Latest MAS of each muscle group.\nClick a region to chart that group.")
         body_caption.setStyleSheet("color: #555;")
         self.body_area.addWidget(body_caption)
-        self.body_area.addStretch(1)
         right = QVBoxLayout()
         right.addLayout(controls)
         right.addLayout(self.chart_area, 1)
@@ -209,14 +211,17 @@ class TrendsPanel(QWidget):
             from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
             from matplotlib.figure import Figure
 
-            figure = Figure(figsize=(3.6, 5.2), dpi=100)
+            figure = Figure(figsize=(3.2, 4.6), dpi=100)
             figure.subplots_adjust(left=0.0, right=1.0, top=1.0, bottom=0.1)  # the legend goes under
             self.body_canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
-            self.body_canvas.setFixedSize(360, 520)
+            self.body_canvas.setMinimumSize(220, 320)
+            self.body_canvas.setMaximumWidth(360)
+            self.body_canvas.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+            self.body_canvas.mpl_connect("resize_event", self._body_resized)
             self.body_canvas.setAccessibleName("Body map: latest MAS of each muscle group; click to chart it")
             self.body_canvas.mpl_connect("pick_event", self._on_region_picked)
             self.body_canvas.mpl_connect("draw_event", self._blit_overlays)
-            self.body_area.insertWidget(0, self.body_canvas)
+            self.body_area.insertWidget(0, self.body_canvas, 1)
         figure = self.body_canvas.figure
         figure.clear()
         self._overlays, self._body_background = [], None
@@ -225,6 +230,15 @@ class TrendsPanel(QWidget):
         self._body_dirty = False
         self._highlight(self.choice()[0], draw=False)
         self.body_canvas.draw_idle()
+
+    def _body_resized(self, _event: object) -> None:
+        # Text and line sizes follow the drawn size: a new size is a new drawing (it is not on a group switch).
+        self._body_dirty = True
+        QTimer.singleShot(0, self._redraw_body_if_dirty)
+
+    def _redraw_body_if_dirty(self) -> None:
+        if self._body_dirty and self.isVisible():
+            self.redraw_body_map()
 
     def _highlight(self, group: str | None, *, draw: bool = True) -> None:
         """Outlines both sides of the charted group on the body map. The outline is an animated overlay
