@@ -162,3 +162,26 @@ def test_alt_keys_open_the_pages(qtbot: QtBot) -> None:
     assert view.pages.currentIndex() == 2
     QTest.keyClick(view, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     assert view.pages.currentIndex() == 0
+
+
+def test_a_click_on_the_body_map_charts_that_group_and_outlines_it(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    from assess.reports.body_map import drawing
+
+    view = _view(qtbot, _child())
+    view.pages.setCurrentWidget(view.trends)
+    canvas = view.trends.body_canvas
+    canvas.draw()
+    ax = canvas.figure.axes[0]
+    points = drawing().regions[("plantarflexors_knee_extended", "right")]
+    centre = (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
+    x, y = ax.transData.transform(centre)  # figure pixels, from the bottom
+    ratio = canvas.devicePixelRatioF()
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(x / ratio), round(canvas.height() - y / ratio)))
+    assert view.trends.choice() == ("plantarflexors_knee_extended", "mas")
+    assert _title(view) == "Ankle plantarflexors (knee extended) — MAS"
+    outlined = [view.trends.regions[p] for p in view.trends.regions
+                if any(o.get_xy().tolist() == p.get_xy().tolist() for o in view.trends._overlays)]
+    assert sorted(outlined) == [("plantarflexors_knee_extended", "left"), ("plantarflexors_knee_extended", "right")]
