@@ -77,3 +77,5 @@ class ReportContent:
     alerts: tuple[str, ...]  # open alerts with their dates
     clinician: str
     signed: str  # "Signed by Dr K. Osei on 2025-06-09 11:30 UTC" or "Not signed (draft)"
+    # Corrections made after signing, each with its author and time, printed after the signature.
+    addenda: tuple[str, ...] = ()

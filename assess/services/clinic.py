@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from assess.actor import CLINIC_SETTINGS
 from assess.errors import RecordError
 from assess.models import ClinicSettingRow, utcnow
 from assess.report_content import Clinic
@@ -24,6 +25,12 @@ def _get(session: Session, key: str) -> object:
 
 
 def _put(session: Session, key: str, value: object) -> None:
+    from assess.services import audit
+    from assess.services.access import require
+
+    require(session, CLINIC_SETTINGS)
+    before = _get(session, key)
+    audit.record(session, audit.Change("update", "clinic_setting", key, before=before, after=value))
     session.execute(delete(SETTING).where(SETTING.c.key == key))
     session.execute(insert(SETTING).values(key=key, value=json.dumps(value), updated_at=utcnow()))
 
