@@ -173,7 +173,7 @@ def test_verify_passes_on_an_intact_chain_and_names_the_first_tampered_event(cli
     with clinic.transaction() as session:
         check = verify_chain(session)
         assert check.intact and check.events == len(events(session))
-        target = [e for e in events(session) if e.entity == "treatment"][0].id
+        target = next(e for e in events(session) if e.entity == "treatment").id
     with clinic.engine.begin() as connection:  # someone edits the stored event behind assess's back
         connection.execute(text("UPDATE audit_event SET after = replace(after, '40', '400') WHERE id = :id"),
                            {"id": target})
