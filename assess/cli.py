@@ -381,7 +381,7 @@ def cmd_audit(db: Database, args: argparse.Namespace) -> int:
     if args.action == "verify":
         if not check.intact:
             print(f"The audit trail is BROKEN at event {check.broken_at}: {check.reason} "
-                  f"({count(check.events, 'event')} before it are intact)")
+                  f"({count(check.events, 'event')} before it intact)")
             return 1
         print(f"The audit trail is intact: {count(check.events, 'event')}, the last hash is {check.head_hash}")
         return 0
