@@ -49,6 +49,23 @@ def set_hidden_muscle_groups(session: Session, groups: Iterable[str]) -> None:
     _put(session, HIDDEN_GROUPS, chosen)
 
 
+IDLE_LOCK = "security.idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+
+
+def idle_lock_minutes(session: Session) -> int:
+    """Minutes without a key press or click after which the window locks (0: never); only with users."""
+    stored = _get(session, IDLE_LOCK)
+    return stored if isinstance(stored, int) and not isinstance(stored, bool) and stored >= 0 \
+        else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(session: Session, minutes: int) -> None:
+    if not 0 <= minutes <= 240:
+        raise RecordError("idle_lock_minutes", f"{minutes} is not a number of minutes from 0 (never) to 240")
+    _put(session, IDLE_LOCK, minutes)
+
+
 LETTERHEAD = "clinic.letterhead"
 
 
