@@ -22,6 +22,8 @@ from assess.actor import ADDENDUM, SIGN
 from assess.domain import Addendum, Finding, PatientRecord, ToxinSession, Visit
 from assess.errors import NotFoundError, RecordError, SignedRecordError, StaleEditError
 from assess.models import AddendumRow, utcnow
+from assess.scoring.muscles import group_name
+from assess.scoring.scales import FINDING_SCALES
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
@@ -188,13 +190,15 @@ def addenda(session: Session, mrn: str) -> list[Addendum]:
 
 
 def finding_correction_words(finding: Finding, original: Finding | None) -> str:
-    """'right elbow_flexors: mas 1+ (was 2)': a corrected finding in a line of text."""
+    """'right elbow flexors: MAS 1+ (was 2)': a corrected finding in a line of text."""
     parts = []
     for name in Finding.SCALE_FIELDS:
         new, old = getattr(finding, name), getattr(original, name) if original else None
         if new != old:
-            parts.append(f"{name} {'-' if new is None else new}" + (f" (was {old})" if old is not None else ""))
-    return f"{finding.side} {finding.muscle_group}: {', '.join(parts) or 'unchanged'}"
+            label = FINDING_SCALES[name].abbreviation if name in FINDING_SCALES else name.replace("_", " ")
+            parts.append(f"{label} {'-' if new is None else new}" + (f" (was {old})" if old is not None else ""))
+    group = group_name(finding.muscle_group)
+    return f"{finding.side} {group[:1].lower()}{group[1:]}: {', '.join(parts) or 'unchanged'}"
 
 
 def addendum_note(addendum: Addendum, visit: Visit | None = None) -> str:

@@ -69,7 +69,8 @@ class AddendumDialog(QDialog):
         self.finding.setAccessibleName("Finding to correct")
         self.finding.addItem(self.NO_CORRECTION, None)
         for f in self.findings:
-            self.finding.addItem(f"{f.side.capitalize()} {group_name(f.muscle_group)}: MAS {f.mas or '-'}", f)
+            group = group_name(f.muscle_group)
+            self.finding.addItem(f"{f.side.capitalize()} {group[:1].lower()}{group[1:]}: MAS {f.mas or '-'}", f)
         self.mas = QComboBox()
         self.mas.setAccessibleName("Corrected MAS grade")
         for label in MAS.labels:

@@ -154,7 +154,7 @@ def test_the_export_carries_addenda_in_the_notes_and_stays_valid(clinic: Databas
     [patient] = exported["patients"]
     notes = patient["visits"][1]["notes"]
     assert notes.startswith("Good response to injections.\n\n[Addendum by osei, ")
-    assert "Right calf was misread. Corrected: right plantarflexors_knee_extended: mas 2 (was 1)." in notes
+    assert "Right calf was misread. Corrected: right ankle plantarflexors (knee extended): MAS 2 (was 1)." in notes
     toxin = next(t for t in patient["treatments"] if t["kind"] == "botulinum_toxin")
     assert toxin["notes"].startswith("[Signed by osei, ") and "Lot was C1235." in toxin["notes"]
     # Importing the file back finds every record unchanged; into an empty database it keeps the text.
@@ -171,7 +171,7 @@ def test_the_report_prints_the_addenda_after_the_signature(clinic: Database) -> 
     pdf = PdfReader(io.BytesIO(report_bytes(content)))
     text = " ".join((page.extract_text() or "") for page in pdf.pages).replace("\n", " ")
     assert "Addenda (corrections after signing)" in text
-    assert "Right calf was misread." in text and "mas 2 (was 1)" in text
+    assert "Right calf was misread." in text and "MAS 2 (was 1)" in text
     with clinic.transaction() as session:
         assert events(session, MRN)[0].action == "report"
         assert verify_chain(session).intact
