@@ -167,7 +167,8 @@ def test_an_addendum_with_a_corrected_grade_is_shown_beside_the_signed_visit(qtb
     def write(dialog: QWidget) -> None:
         assert isinstance(dialog, AddendumDialog)
         dialog.text.setPlainText("Right calf was graded on the wrong line.")
-        dialog.finding.setCurrentIndex(dialog.finding.findText("Right ankle plantarflexors (knee extended)", flags=Qt.MatchFlag.MatchContains))
+        right_calf = dialog.finding.findText("Right ankle plantarflexors (knee extended)", Qt.MatchFlag.MatchContains)
+        dialog.finding.setCurrentIndex(right_calf)
         dialog.mas.setCurrentIndex(dialog.mas.findData("1+"))
         click_button(dialog, "Add addendum")
     when_modal(qtbot, write)
