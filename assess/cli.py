@@ -94,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--password-stdin", action="store_true", help="read the new user's password from the first "
                    "line of standard input (default: ask twice)")
     user_commands.add_parser("list", help="list users", description="List users and their roles.")
+    q = user_commands.add_parser("idle-lock", help="minutes before an idle window locks",
+                                 description="Set (or, without MINUTES, show) the minutes without a key press "
+                                 "or click after which every workstation's window locks (0: never; default 10).")
+    q.add_argument("minutes", nargs="?", type=int, metavar="MINUTES")
 
     p = commands.add_parser("audit", help="the audit trail", description="List audit events, newest first "
                             "(who, when, where, what changed), or check the chain with 'assess audit verify'.")
@@ -343,6 +347,16 @@ def _new_password(args: argparse.Namespace) -> str:
 def cmd_users(db: Database, args: argparse.Namespace) -> int:
     from assess.services.users import add_user, list_users
 
+    if args.users_command == "idle-lock":
+        from assess.services.clinic import idle_lock_minutes, set_idle_lock_minutes
+
+        with db.transaction() as session:
+            if args.minutes is not None:
+                set_idle_lock_minutes(session, args.minutes)
+            minutes = idle_lock_minutes(session)
+        print(f"The window locks after {count(minutes, 'minute')} without use" if minutes
+              else "The window never locks by itself")
+        return 0
     if args.users_command == "add":
         password = _new_password(args)
         with db.transaction() as session:

@@ -34,6 +34,11 @@ def _short(value: Any) -> str:
 def change_words(event: AuditEvent) -> str:
     """What changed in a line: 'mas: 2 → 1+' for the values that differ, else what was recorded."""
     before, after = event.before, event.after
+    if event.action == "sign" and isinstance(after, dict):
+        return f"signed by {after.get('signed_by')}"
+    if event.action == "import" and isinstance(after, dict):
+        counts = [f"{after[k]} {k}" for k in ("visits", "findings", "goals", "treatments") if after.get(k)]
+        return ", ".join((["new patient"] if after.get("new_patient") else []) + counts)
     if isinstance(before, dict) and isinstance(after, dict):
         changed = [f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in sorted({*before, *after})
                    if before.get(k) != after.get(k)]
@@ -41,8 +46,6 @@ def change_words(event: AuditEvent) -> str:
     if isinstance(after, dict):
         if event.action == "addendum":
             return str(after.get("text", ""))
-        if event.action == "import":
-            return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in after.items() if v)
     return ""
 
 
@@ -60,7 +63,7 @@ class ChangeHistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         for row, e in enumerate(self.events):
-            what = f"{ACTION_WORDS.get(e.action, e.action)} {e.entity.replace('_', ' ')} {e.key}"
+            what = f"{ACTION_WORDS.get(e.action, e.action)} {e.entity.replace('_', ' ')} {e.key.replace('_', ' ')}"
             cells = (e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), f"{e.actor} ({e.role.replace('_', ' ')})",
                      e.workstation, what, change_words(e))
             for column, value in enumerate(cells):

@@ -113,3 +113,14 @@ def test_audit_lists_events_and_verify_names_the_first_broken_one(capsys: pytest
     code, out, _ = run(capsys, staffed, "audit", "verify")
     assert code == 1 and out.startswith("The audit trail is BROKEN at event 2: event 2 was changed after it was "
                                         "written (1 event before it intact)")
+
+
+def test_the_idle_lock_is_a_clinic_setting_a_clinician_sets(capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch, staffed: str) -> None:
+    assert run(capsys, staffed, "users", "idle-lock")[1] == "The window locks after 10 minutes without use\n"
+    assert run(capsys, staffed, "users", "idle-lock", "5")[1] == "The window locks after 5 minutes without use\n"
+    monkeypatch.setenv("ASSESS_USER", "tara")
+    code, _, err = run(capsys, staffed, "users", "idle-lock", "0")
+    assert code == 1 and "tara is a therapist and may not change clinic settings" in err
+    code, _, err = run(capsys, staffed, "users", "idle-lock", "999")
+    assert code == 1
