@@ -43,9 +43,8 @@ def change_words(event: AuditEvent) -> str:
         changed = [f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in sorted({*before, *after})
                    if before.get(k) != after.get(k)]
         return "; ".join(changed)
-    if isinstance(after, dict):
-        if event.action == "addendum":
-            return str(after.get("text", ""))
+    if isinstance(after, dict) and event.action == "addendum":
+        return str(after.get("text", ""))
     return ""
 
 
