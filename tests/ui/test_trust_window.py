@@ -236,3 +236,93 @@ def test_a_visit_signed_elsewhere_is_refused_when_the_open_editor_saves(qtbot: Q
     with clinic.transaction() as session:
         stored = next(v for v in patient_history(session, MRN).visits if v.date == TODAY)
     assert stored.status == "signed" and len(stored.findings) == 1
+
+
+def test_quit_at_the_login_dialog_ends_assess_before_any_record_shows(qtbot: QtBot, clinic: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    from assess.ui.app import run_window
+    from assess.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    seen: list[str] = []
+
+    def quit_login(dialog: QWidget) -> None:
+        seen.append(dialog.objectName())
+        click_button(dialog, "Quit assess")
+    when_modal(qtbot, quit_login)
+    assert run_window(clinic.url) == 0
+    assert seen == ["login_dialog"]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def test_after_logging_in_the_window_opens_with_its_idle_lock(qtbot: QtBot, clinic: Database,
+                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assess.ui.app import run_window
+    from assess.ui.main_window import MainWindow
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    opened: list[MainWindow] = []
+
+    def log_in_and_look(dialog: QWidget) -> None:
+        assert isinstance(dialog, LoginDialog)
+        dialog.name.setText("osei")
+        dialog.password.setText(PASSWORD)
+        click_button(dialog, "Log in")
+
+        def look() -> None:
+            windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            if not windows:
+                QTimer.singleShot(20, look)
+                return
+            opened.extend(windows)
+            for window in windows:
+                window.close()
+            QApplication.quit()
+        QTimer.singleShot(0, look)
+    when_modal(qtbot, log_in_and_look)
+    assert run_window(clinic.url) == 0
+    [window] = opened
+    assert isinstance(window.idle_lock, IdleLock) and window.idle_lock.timer.interval() == 10 * 60_000
+    actor = window.idle_lock.db.actor
+    assert actor is not None and (actor.name, actor.role) == ("osei", "clinician")
+
+
+def test_a_toxin_session_is_signed_from_the_treatment_menu(qtbot: QtBot, clinic: Database, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from assess.domain import Injection, ToxinSession
+    from assess.services.signing import toxin_signatures
+    from assess.services.visits import record_treatment
+    from assess.ui.main_window import MainWindow
+    from assess.ui.settings import Settings
+
+    log_in(clinic, "osei", PASSWORD)
+    toxin = ToxinSession(TODAY, "onabotulinumtoxinA", (Injection("soleus", "left", 40.0),))
+    with clinic.transaction() as session:
+        record_treatment(session, MRN, toxin)
+    window = MainWindow(clinic, Settings(tmp_path / "assess.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_patient(MRN)
+    asked: list[str] = []
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        click_button(box, "Sign")
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        asked.append(dialog.textValue())
+        when_modal(qtbot, confirm)
+        dialog.accept()
+    when_modal(qtbot, choose)
+    window._trust_action("sign_toxin")
+    assert asked == ["2025-06-09 onabotulinumtoxinA",
+                     "Sign the onabotulinumtoxinA session of Müller, Zoë on 2025-06-09?"]
+    assert window.statusBar().currentMessage() == "Signed by osei: the onabotulinumtoxinA session of 2025-06-09"
+    with clinic.transaction() as session:
+        assert toxin_signatures(session, MRN)[(TODAY, "onabotulinumtoxinA")].signed_by == "osei"
