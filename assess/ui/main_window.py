@@ -422,7 +422,11 @@ class MainWindow(QMainWindow):
         record = self.view.record
         corrected: Treatment | None
         if isinstance(stored, ToxinSession):
+            from assess.ui.signing import refuse_if_signed
             from assess.ui.toxin_dialog import ToxinSessionDialog
+
+            if refuse_if_signed(self, self.db, record.mrn, stored):
+                return
 
             weight = last_weight(record, stored.date)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from assess.db import Database
-from assess.domain import Addendum, Finding
-from assess.errors import AssessError
+from assess.domain import Addendum, Finding, ToxinSession
+from assess.errors import AssessError, SignedRecordError
 from assess.scoring.muscles import group_name
 from assess.scoring.scales import MAS
 from assess.services.signing import finding_correction_words
@@ -150,7 +150,6 @@ def unsigned_toxin_choice(parent: QWidget | None, title: str, sessions: Sequence
 
 def sign_toxin_in_window(parent: QWidget, db: Database, mrn: str) -> str | None:
     """Choose an unsigned toxin session of the patient, confirm, sign. Returns what to tell the user."""
-    from assess.domain import ToxinSession
     from assess.services.history import patient_history
     from assess.services.signing import sign_toxin_session, toxin_signatures
 
@@ -195,3 +194,17 @@ def toxin_addendum_in_window(parent: QWidget, db: Database, mrn: str) -> str | N
         show_error(parent, "Addendum not added", error)
         return None
     return f"Addendum added to the {chosen[1]} session of {chosen[0]:%Y-%m-%d}"
+
+
+def refuse_if_signed(parent: QWidget, db: Database, mrn: str, toxin: ToxinSession) -> bool:
+    """Before a signed toxin session's dialog opens for a correction: say it is signed (True), not after."""
+    from assess.services.signing import toxin_signatures
+
+    with db.transaction() as session:
+        signature = toxin_signatures(session, mrn).get((toxin.date, toxin.product))
+    if signature is None:
+        return False
+    show_error(parent, "Signed session", SignedRecordError(
+        f"the {toxin.product} session on {toxin.date} was signed by {signature.signed_by} and cannot be "
+        "changed; add an addendum (Treatment → Toxin session addendum…)"))
+    return True

@@ -326,3 +326,13 @@ def test_a_toxin_session_is_signed_from_the_treatment_menu(qtbot: QtBot, clinic:
     assert window.statusBar().currentMessage() == "Signed by osei: the onabotulinumtoxinA session of 2025-06-09"
     with clinic.transaction() as session:
         assert toxin_signatures(session, MRN)[(TODAY, "onabotulinumtoxinA")].signed_by == "osei"
+    # A correction of the signed session is refused before its dialog opens.
+    said: list[str] = []
+
+    def read(box: QWidget) -> None:
+        said.append(f"{box.objectName()}: {box.text()}" if isinstance(box, QMessageBox) else box.objectName())
+        box.close()
+    when_modal(qtbot, read)
+    window.edit_treatment(toxin)
+    assert said == ["error_message: the onabotulinumtoxinA session on 2025-06-09 was signed by osei and cannot be "
+                    "changed; add an addendum (Treatment → Toxin session addendum…)"]
