@@ -94,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--password-stdin", action="store_true", help="read the new user's password from the first "
                    "line of standard input (default: ask twice)")
     user_commands.add_parser("list", help="list users", description="List users and their roles.")
+    q = user_commands.add_parser("password", help="set a new password",
+                                 description="Set a new password: your own, or (as a clinician) anyone's.")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--password-stdin", action="store_true", help="read the new password from the first line of "
+                   "standard input (default: ask twice)")
     q = user_commands.add_parser("idle-lock", help="minutes before an idle window locks",
                                  description="Set (or, without MINUTES, show) the minutes without a key press "
                                  "or click after which every workstation's window locks (0: never; default 10).")
@@ -356,6 +361,14 @@ def cmd_users(db: Database, args: argparse.Namespace) -> int:
             minutes = idle_lock_minutes(session)
         print(f"The window locks after {count(minutes, 'minute')} without use" if minutes
               else "The window never locks by itself")
+        return 0
+    if args.users_command == "password":
+        from assess.services.users import set_password
+
+        password = _new_password(args)
+        with db.transaction() as session:
+            set_password(session, args.name, password)
+        print(f"New password set for {args.name}")
         return 0
     if args.users_command == "add":
         password = _new_password(args)

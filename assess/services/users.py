@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from assess.actor import MANAGE_USERS, ROLES, Actor, workstation
 from assess.db import Database
-from assess.errors import DuplicateError, LoginError, PermissionDeniedError, RecordError
+from assess.errors import DuplicateError, LoginError, NotFoundError, PermissionDeniedError, RecordError
 from assess.models import utcnow
 from assess.services import audit
-from assess.services.access import USER, has_users, require
+from assess.services.access import USER, current_actor, has_users, require
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost (about 50 ms a check)
 # Checked when the name is unknown, so an unknown name takes as long as a wrong password.
@@ -78,6 +78,20 @@ def add_user(session: Session, name: str, role: str, password: str) -> User:
     audit.record(session, audit.Change("create", "user", name, after={"name": name, "role": role}),
                  actor or Actor(name, role, workstation()))
     return User(name, role, now, 0)
+
+
+def set_password(session: Session, name: str, password: str) -> None:
+    """A new password: users change their own; a clinician may reset anyone's (which also clears the wait)."""
+    actor = current_actor(session)
+    if actor.name != name:
+        require(session, MANAGE_USERS)
+    if len(password) < MIN_PASSWORD:
+        raise RecordError("password", f"a password needs at least {MIN_PASSWORD} characters")
+    result = session.execute(update(USER).where(USER.c.name == name).values(
+        password_hash=_HASHER.hash(password), failed_logins=0, last_failed_at=None))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFoundError(f"no user named {name!r}")
+    audit.record(session, audit.Change("update", "user", name, after={"password": "changed"}))
 
 
 def list_users(session: Session) -> list[User]:

@@ -124,3 +124,20 @@ def test_the_idle_lock_is_a_clinic_setting_a_clinician_sets(capsys: pytest.Captu
     assert code == 1 and "tara is a therapist and may not change clinic settings" in err
     code, _, err = run(capsys, staffed, "users", "idle-lock", "999")
     assert code == 1
+
+
+def test_users_change_their_own_password_and_a_clinician_resets_others(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, staffed: str) -> None:
+    monkeypatch.setenv("ASSESS_USER", "tara")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new long password\n"))
+    assert run(capsys, staffed, "users", "password", "osei", "--password-stdin")[0] == 1  # not hers
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new long password\n"))
+    assert run(capsys, staffed, "users", "password", "tara", "--password-stdin")[:2] == (
+        0, "New password set for tara\n")
+    assert run(capsys, staffed, "patients")[0] == 1  # the old password no longer works
+    monkeypatch.setenv("ASSESS_PASSWORD", "a new long password")
+    assert run(capsys, staffed, "patients")[0] == 0
+    monkeypatch.setenv("ASSESS_USER", "osei")
+    monkeypatch.setenv("ASSESS_PASSWORD", PASSWORD)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert run(capsys, staffed, "users", "password", "tara", "--password-stdin")[0] == 0
