@@ -211,8 +211,7 @@ def _advice(record: PatientRecord, visit: Visit, today: dt.date, phone: str) -> 
 
 
 def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Sequence[Alert],
-                 today: dt.date, since: dt.date | None = None, addenda: Sequence[str] = (),
-                 signed_by: str | None = None) -> ReportContent:
+                 today: dt.date, since: dt.date | None = None) -> ReportContent:
     """The report of one visit: summary first, then the detail (CLINICAL.md, the report's contents)."""
     earlier = [v for v in record.visits if v.date < visit.date]
     start = since or (earlier[-1].date if earlier else record.birth_date)
@@ -254,10 +253,8 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
         triggers=tuple(words(t) for t in visit.triggers),
         alerts=tuple(f"{a.date}: {a.message}" for a in found if a.severity == "warning"),
         clinician=visit.clinician,
-        signed=(f"Signed by {signed_by or visit.clinician} on {visit.signed_at:%Y-%m-%d %H:%M} UTC"
-                if visit.signed_at else f"Signed by {signed_by or visit.clinician}")
-        if visit.status == "signed" else "Not signed yet (draft)",
-        addenda=tuple(addenda),
+        signed=(f"Signed by {visit.clinician} on {visit.signed_at:%Y-%m-%d %H:%M} UTC" if visit.signed_at
+                else f"Signed by {visit.clinician}") if visit.status == "signed" else "Not signed yet (draft)",
     )
 
 
@@ -270,9 +267,12 @@ def patient_report(session: Session, mrn: str, today: dt.date, visit_date: dt.da
     require(session, REPORT)
     record = patient_history(session, mrn)
     visit = _pick_visit(record, visit_date)
+    content = build_report(record, visit, clinic_letterhead(session), alerts(session, today, [mrn]), today, since)
     signature = visit_signature(session, mrn, visit.date, visit.type)
-    content = build_report(record, visit, clinic_letterhead(session), alerts(session, today, [mrn]), today, since,
-                           signed_by=signature.signed_by if signature else None)
+    if signature is not None and signature.signed_by and signature.signed_at:
+        # Signed here by a logged-in user: the report names the signer (who may not be the examiner).
+        content = dataclasses.replace(
+            content, signed=f"Signed by {signature.signed_by} on {signature.signed_at:%Y-%m-%d %H:%M} UTC")
     reported_toxin = {(t.date, t.product) for t in content_toxin_sessions(record, visit, since)}
     notes = [f"{a.describe_record().capitalize()}: {addendum_note(a, visit if a.record == 'visit' else None)}"
              for a in addenda(session, mrn)

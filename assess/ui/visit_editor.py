@@ -221,7 +221,10 @@ class VisitEditor(QWidget):
         tools.addWidget(self.sign_button)
         tools.addWidget(self.addendum_button)
         banner_row = QHBoxLayout()
-        banner_row.addWidget(self.banner, 1)
+        banners = QVBoxLayout()  # the signature banner, with the addenda under it
+        banners.addWidget(self.banner)
+        banners.addWidget(self.addenda_label)
+        banner_row.addLayout(banners, 1)
         banner_row.addWidget(self.restore_button)
 
         exam = QWidget()
@@ -246,7 +249,6 @@ class VisitEditor(QWidget):
         layout.addWidget(title)
         layout.addLayout(tools)
         layout.addLayout(banner_row)
-        layout.addWidget(self.addenda_label)
         layout.addWidget(self.splitter, 1)
         chain = [self.grid, *self.scores.focus_chain(), *self.details.focus_chain(), self.template, self.order,
                  self.copy_button, self.confirm_button, self.save_button]
