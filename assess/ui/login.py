@@ -117,6 +117,13 @@ class IdleLock(QObject):
             app.installEventFilter(self)
             self.timer.start()
 
+    def stop(self) -> None:
+        """No more locking (the window is closing): stop watching the keyboard and the clock."""
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if not self.locked and event.type() in _ACTIVITY:
             self.timer.start()
