@@ -237,3 +237,36 @@ def test_a_bad_role_or_short_password_is_refused(database: Database) -> None:
         add_user(session, "osei", "boss", PASSWORD)
     with pytest.raises(RecordError, match="at least 8 characters"), database.transaction() as session:
         add_user(session, "osei", "clinician", "short")
+
+
+def test_every_kind_of_action_leaves_an_event(clinic: Database) -> None:
+    from assess.domain import Goal
+    from assess.services.clinic import set_idle_lock_minutes
+    from assess.services.interchange import export_records, import_records
+    from assess.services.signing import add_addendum, sign_visit
+    from assess.services.visits import add_goal, replace_treatment
+
+    log_in(clinic, "osei", PASSWORD)
+    with clinic.transaction() as session:
+        record_visit(session, "LB-1", VISIT)
+        add_goal(session, "LB-1", Goal("walk", "Walks 10 m", dt.date(2025, 5, 2), -1))
+        record_treatment(session, "LB-1", TOXIN)
+        replace_treatment(session, "LB-1", TOXIN, dataclasses.replace(TOXIN, lot="L1"))
+        sign_visit(session, "LB-1", VISIT.date, VISIT.type)
+        add_addendum(session, "LB-1", "visit", VISIT.date, VISIT.type, "Left elbow was MAS 1+.")
+        exported = export_records(session, ["LB-1"])
+        set_idle_lock_minutes(session, 5)
+    with clinic.transaction() as session:
+        import_records(session, [dataclasses.replace(exported[0], mrn="LB-2")])
+        found = events(session)
+    kinds = {(e.action, e.entity) for e in found}
+    assert kinds >= {("create", "patient"), ("create", "user"), ("login", "user"), ("create", "visit"),
+                     ("create", "goal"), ("create", "treatment"), ("update", "treatment"), ("sign", "visit"),
+                     ("addendum", "visit"), ("export", "patient"), ("update", "clinic_setting"),
+                     ("import", "patient")}
+    update = next(e for e in found if (e.action, e.entity) == ("update", "treatment"))
+    assert (update.before.get("lot"), update.after["lot"]) == (None, "L1")
+    setting = next(e for e in found if e.entity == "clinic_setting")
+    assert (setting.key, setting.before, setting.after) == ("security.idle_lock_minutes", None, 5)
+    with clinic.transaction() as session:
+        assert verify_chain(session).intact
