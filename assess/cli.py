@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="URL", help="database URL (default: $ASSESS_DATABASE_URL, else the "
                         "SQLite file in your data folder), e.g. postgresql+psycopg://user@host/assess")
+    parser.add_argument("--user", metavar="NAME", help="log in as this user (default: $ASSESS_USER); the "
+                        "password comes from $ASSESS_PASSWORD or a prompt. Needed once the database has users")
     parser.add_argument("--version", action="version", version=f"assess {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -79,6 +81,55 @@ def _parser() -> argparse.ArgumentParser:
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
     p.add_argument("--patients", type=int, default=50, metavar="N", help="how many (default 50)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+
+    p = commands.add_parser("users", help="users and roles", description="Users and their roles: clinician "
+                            "(everything, signs), therapist (findings, visit scores, therapy, orthoses), reader "
+                            "(views and exports). The first user must be a clinician; from then on every entry "
+                            "needs a login.")
+    user_commands = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    q = user_commands.add_parser("add", help="add a user", description="Add a user (only a clinician may, "
+                                 "except for the first user, who must be a clinician).")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", required=True, choices=("clinician", "therapist", "reader"))
+    q.add_argument("--password-stdin", action="store_true", help="read the new user's password from the first "
+                   "line of standard input (default: ask twice)")
+    user_commands.add_parser("list", help="list users", description="List users and their roles.")
+    q = user_commands.add_parser("password", help="set a new password",
+                                 description="Set a new password: your own, or (as a clinician) anyone's.")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--password-stdin", action="store_true", help="read the new password from the first line of "
+                   "standard input (default: ask twice)")
+    q = user_commands.add_parser("idle-lock", help="minutes before an idle window locks",
+                                 description="Set (or, without MINUTES, show) the minutes without a key press "
+                                 "or click after which every workstation's window locks (0: never; default 10).")
+    q.add_argument("minutes", nargs="?", type=int, metavar="MINUTES")
+
+    p = commands.add_parser("audit", help="the audit trail", description="List audit events, newest first "
+                            "(who, when, where, what changed), or check the chain with 'assess audit verify'.")
+    p.add_argument("action", nargs="?", choices=("verify",), help="verify: recompute every event's hash and name "
+                   "the first event that was changed or removed (exit status 1)")
+    p.add_argument("--patient", metavar="MRN", help="only this patient's events")
+    p.add_argument("--limit", type=int, metavar="N", help="only the N newest events")
+    p.add_argument("--json", action="store_true", help="print JSON: a list of event objects")
+
+    p = commands.add_parser("sign", help="sign a visit or a toxin session (clinicians)",
+                            description="Sign a saved visit (--type) or toxin session (--product) of a patient. "
+                            "A signed record is never changed; correct it with 'assess addendum'.")
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--date", required=True, type=_iso_date, metavar="DATE")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--type", metavar="VISIT_TYPE", help="the visit's type (e.g. follow_up)")
+    which.add_argument("--product", metavar="PRODUCT", help="the toxin session's product")
+
+    p = commands.add_parser("addendum", help="add a correction to a signed record (clinicians)",
+                            description="Append an addendum to a signed visit (--type) or toxin session "
+                            "(--product); the signed original is kept as it was.")
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--date", required=True, type=_iso_date, metavar="DATE")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--type", metavar="VISIT_TYPE")
+    which.add_argument("--product", metavar="PRODUCT")
+    p.add_argument("--text", required=True, help="what was wrong and what is right")
 
     p = commands.add_parser("db", help="database upkeep", description="Database upkeep.")
     db_commands = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -152,7 +203,8 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
 
     with db.transaction() as session:
         records = export_records(session, args.patient)
-    document = write_document(records, exported_at=export_stamp(), exported_by=getpass.getuser())
+    document = write_document(records, exported_at=export_stamp(),
+                              exported_by=db.actor.name if db.actor else getpass.getuser())
     check_schema(document)  # never hand out a file that assess itself would refuse
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     if args.out == "-":
@@ -286,6 +338,136 @@ def _pg_dump(db: Database, target: Path) -> None:
         raise AssessError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else ''}")
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise UsageError("the two passwords differ; nothing was written")
+    return first
+
+
+def cmd_users(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.users import add_user, list_users
+
+    if args.users_command == "idle-lock":
+        from assess.services.clinic import idle_lock_minutes, set_idle_lock_minutes
+
+        with db.transaction() as session:
+            if args.minutes is not None:
+                set_idle_lock_minutes(session, args.minutes)
+            minutes = idle_lock_minutes(session)
+        print(f"The window locks after {count(minutes, 'minute')} without use" if minutes
+              else "The window never locks by itself")
+        return 0
+    if args.users_command == "password":
+        from assess.services.users import set_password
+
+        password = _new_password(args)
+        with db.transaction() as session:
+            set_password(session, args.name, password)
+        print(f"New password set for {args.name}")
+        return 0
+    if args.users_command == "add":
+        password = _new_password(args)
+        with db.transaction() as session:
+            user = add_user(session, args.name, args.role, password)
+        print(f"Added {user.role} {user.name}")
+        return 0
+    with db.transaction() as session:
+        users = list_users(session)
+    if not users:
+        print("No users: assess runs in single-user mode. Add the first (a clinician) with "
+              "'assess users add NAME --role clinician'.")
+    for user in users:
+        failed = f"  ({count(user.failed_logins, 'failed login')})" if user.failed_logins else ""
+        print(f"{user.name:20}  {user.role:9}  since {user.created_at:%Y-%m-%d}{failed}")
+    return 0
+
+
+def _changes(before: Any, after: Any) -> str:
+    """The changed values of an event in a line: 'mas: 2 -> 1+' for flat values, else the new values."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changed = [f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in sorted({*before, *after})
+                   if before.get(k) != after.get(k)]
+        return "; ".join(changed)
+    shown = after if after is not None else before
+    return "" if shown is None else json.dumps(shown, ensure_ascii=False, sort_keys=True)
+
+
+def cmd_audit(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.audit import events, verify_chain
+
+    with db.transaction() as session:
+        if args.action == "verify":
+            check = verify_chain(session)
+        else:
+            found = events(session, args.patient, args.limit)
+    if args.action == "verify":
+        if not check.intact:
+            print(f"The audit trail is BROKEN at event {check.broken_at}: {check.reason} "
+                  f"({count(check.events, 'event')} before it intact)")
+            return 1
+        print(f"The audit trail is intact: {count(check.events, 'event')}, the last hash is {check.head_hash}")
+        return 0
+    if args.json:
+        print(json.dumps([{"id": e.id, "at": e.at.isoformat().replace("+00:00", "Z"), "actor": e.actor,
+                           "role": e.role, "workstation": e.workstation, "action": e.action, "entity": e.entity,
+                           "key": e.key, "mrn": e.mrn, "before": e.before, "after": e.after, "hash": e.hash}
+                          for e in found], ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No audit events" + (f" for patient {args.patient}." if args.patient else "."))
+    for e in found:
+        where = f" {e.mrn}" if e.mrn and e.mrn != e.key else ""
+        print(f"{e.id:6}  {e.at:%Y-%m-%d %H:%M:%S}Z  {e.actor} ({e.role}) at {e.workstation}  {e.action} "
+              f"{e.entity} {e.key}{where}  {_changes(e.before, e.after)}".rstrip())
+    return 0
+
+
+def cmd_sign(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.signing import sign_toxin_session, sign_visit
+
+    with db.transaction() as session:
+        if args.type:
+            signature = sign_visit(session, args.mrn, args.date, args.type)
+            what = f"the {args.type} visit of {args.mrn} on {args.date}"
+        else:
+            signature = sign_toxin_session(session, args.mrn, args.date, args.product)
+            what = f"the {args.product} session of {args.mrn} on {args.date}"
+    print(f"Signed {what} as {signature.signed_by}")
+    return 0
+
+
+def cmd_addendum(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.signing import add_addendum
+
+    with db.transaction() as session:
+        added = add_addendum(session, args.mrn, "visit" if args.type else "toxin_session", args.date,
+                             args.type or args.product, args.text)
+    print(f"Added an addendum by {added.author} to the {added.describe_record()} of {args.mrn}")
+    return 0
+
+
+def log_in_from_command_line(db: Database, name: str | None) -> None:
+    """On a database with users: log in as --user / ASSESS_USER with ASSESS_PASSWORD or a prompt."""
+    import getpass
+
+    from assess.services.users import log_in, needs_login
+
+    if not needs_login(db):
+        return
+    name = name or os.environ.get("ASSESS_USER")
+    if not name:
+        raise UsageError("this database has users: log in with --user NAME (or set ASSESS_USER)")
+    password = os.environ.get("ASSESS_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"Password for {name}: ")
+    log_in(db, name, password)
+
+
 def cmd_summary(db: Database) -> int:
     from assess.services.patients import find_patients
 
@@ -305,7 +487,8 @@ def cmd_summary(db: Database) -> int:
 
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
-            "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db}
+            "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db, "users": cmd_users,
+            "audit": cmd_audit, "sign": cmd_sign, "addendum": cmd_addendum}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -321,6 +504,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         db = open_database(database_url(args.db))
         try:
+            if args.command != "db":  # upkeep (upgrade, backup) is for whoever runs the server or owns the file
+                log_in_from_command_line(db, args.user)
             if args.command is None:
                 return cmd_summary(db)
             return COMMANDS[args.command](db, args)

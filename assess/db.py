@@ -17,12 +17,13 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess.actor import Actor
 from assess.errors import DatabaseError
 
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
 # spares start-up the import of Alembic when the schema is already current (the common case).
-SCHEMA_REVISION = "0002_clinic_settings"
+SCHEMA_REVISION = "0003_trust"
 
 
 def default_database_path() -> Path:
@@ -153,6 +154,9 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    # Who is logged in (None: nobody yet). Every transaction carries it in session.info["actor"], so the
+    # services check permissions and write the audit trail without an extra argument.
+    actor: Actor | None = None
 
     @property
     def kind(self) -> str:
@@ -167,6 +171,7 @@ class Database:
         """
         try:
             with self.sessions.begin() as session:
+                session.info["actor"] = self.actor
                 yield session
         except SQLAlchemyError as error:
             raise DatabaseError(f"the database did not accept the change, nothing was saved: {_reason(error)}") \

@@ -327,3 +327,25 @@ def age_in_years(birth_date: dt.date, on: dt.date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """A correction to a signed visit or toxin session: kept beside the original, which stays as signed.
+
+    `record` is "visit" (identified by date and visit type) or "toxin_session" (date and product);
+    `corrected_findings` are the findings as they should have read (a visit's only).
+    """
+
+    record: str
+    record_date: dt.date
+    record_detail: str
+    author: str
+    written_at: dt.datetime
+    text: str
+    corrected_findings: tuple[Finding, ...] = ()
+
+    def describe_record(self) -> str:
+        what = self.record_detail.replace("_", " ")
+        noun = "visit" if self.record == "visit" else "session"
+        return f"{what} {noun} of {self.record_date.isoformat()}"

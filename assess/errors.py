@@ -38,3 +38,11 @@ class StaleEditError(AssessError):
 
 class DatabaseError(AssessError):
     """The database cannot be opened, checked or migrated."""
+
+
+class PermissionDeniedError(AssessError):
+    """The logged-in user's role does not allow this action (or nobody is logged in); nothing was written."""
+
+
+class LoginError(AssessError):
+    """A login was refused: unknown name, wrong password, or too many recent failures."""

@@ -131,6 +131,7 @@ class VisitRow(Base):
     clinician: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(8), default="draft")
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(200))  # the user who signed (None: imported signed)
     weight_kg: Mapped[float | None] = mapped_column(Double)
     notes: Mapped[str | None] = mapped_column(Text)
     penn_frequency: Mapped[int | None]
@@ -262,6 +263,9 @@ class ToxinSessionRow(Base):
     lot: Mapped[str | None] = mapped_column(String(64))
     guidance: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str | None] = mapped_column(Text)
+    # A clinician's signature: once signed the session is never changed (corrections are addenda).
+    signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(200))
 
     injections: Mapped[list[ToxinInjectionRow]] = relationship(cascade="all, delete-orphan")
 
@@ -329,3 +333,70 @@ class ClinicSettingRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class UserRow(Base):
+    """Someone who may open the records; with no rows at all, assess runs in single-user mode."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint("role = 'clinician' OR role = 'therapist' OR role = 'reader'", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, with its own salt and parameters
+    # Failed logins since the last success: each one lengthens the wait before the next attempt.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEventRow(Base):
+    """One entry of the append-only audit trail; `hash` covers its content and the previous event's hash."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_mrn", "mrn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the chain's order: 1, 2, 3...
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    workstation: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String(400))
+    mrn: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The chain's one-row head: appends lock it (PostgreSQL) so two workstations never fork the chain."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AddendumRow(Base):
+    """A correction to a signed visit or toxin session, kept beside the original and never changed."""
+
+    __tablename__ = "addendum"
+    __table_args__ = (Index("ix_addendum_patient_id", "patient_id"),
+                      CheckConstraint("record = 'visit' OR record = 'toxin_session'", name="record"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    record: Mapped[str] = mapped_column(String(16))
+    # The corrected record's identity: visit date and type, or toxin session date and product.
+    record_date: Mapped[dt.date]
+    record_detail: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+    corrections: Mapped[str | None] = mapped_column(Text)  # JSON: corrected values, e.g. a corrected finding

@@ -100,3 +100,5 @@ class ReportContent:
     clinician: str
     signed: str  # "Signed by Dr K. Osei on 2025-06-09 11:30 UTC" or "Not signed (draft)"
     trends: Trends | None = None  # None: no pictures (a report of a first visit has no trend yet)
+    # Corrections made after signing, each with its author and time, printed after the signature.
+    addenda: tuple[str, ...] = ()

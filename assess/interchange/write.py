@@ -88,7 +88,7 @@ def _scores(s: VisitScores) -> dict[str, Any]:
     return out
 
 
-def _visit(v: Visit) -> dict[str, Any]:
+def visit_fields(v: Visit) -> dict[str, Any]:
     out = _fields([("date", v.date), ("type", v.type), ("clinician", v.clinician), ("status", v.status),
                    ("signed_at", v.signed_at), ("weight_kg", v.weight_kg)])
     if v.findings:
@@ -147,7 +147,7 @@ def patient_fields(record: PatientRecord) -> dict[str, Any]:
     if record.goals:
         out["goals"] = [_goal(g) for g in record.goals]
     if record.visits:
-        out["visits"] = [_visit(v) for v in record.visits]
+        out["visits"] = [visit_fields(v) for v in record.visits]
     if record.treatments:
         out["treatments"] = [treatment_fields(t) for t in record.treatments]
     return out

@@ -325,4 +325,5 @@ def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story += _section("Triggers found", _bullets(content.triggers, st.detail_bullet), st)
     story += _section("Open alerts", _bullets(content.alerts, st.detail_bullet), st)
     story += _signature(content, st, width)
+    story += _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
     return story

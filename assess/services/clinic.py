@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from assess.actor import CLINIC_SETTINGS
 from assess.errors import RecordError
 from assess.models import ClinicSettingRow, utcnow
 from assess.report_content import Clinic
@@ -24,6 +25,12 @@ def _get(session: Session, key: str) -> object:
 
 
 def _put(session: Session, key: str, value: object) -> None:
+    from assess.services import audit
+    from assess.services.access import require
+
+    require(session, CLINIC_SETTINGS)
+    before = _get(session, key)
+    audit.record(session, audit.Change("update", "clinic_setting", key, before=before, after=value))
     session.execute(delete(SETTING).where(SETTING.c.key == key))
     session.execute(insert(SETTING).values(key=key, value=json.dumps(value), updated_at=utcnow()))
 
@@ -40,6 +47,23 @@ def set_hidden_muscle_groups(session: Session, groups: Iterable[str]) -> None:
     if unknown:
         raise RecordError("hidden_muscle_groups", f"not muscle groups of the catalogue: {', '.join(unknown)}")
     _put(session, HIDDEN_GROUPS, chosen)
+
+
+IDLE_LOCK = "security.idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+
+
+def idle_lock_minutes(session: Session) -> int:
+    """Minutes without a key press or click after which the window locks (0: never); only with users."""
+    stored = _get(session, IDLE_LOCK)
+    return stored if isinstance(stored, int) and not isinstance(stored, bool) and stored >= 0 \
+        else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(session: Session, minutes: int) -> None:
+    if not 0 <= minutes <= 240:
+        raise RecordError("idle_lock_minutes", f"{minutes} is not a number of minutes from 0 (never) to 240")
+    _put(session, IDLE_LOCK, minutes)
 
 
 LETTERHEAD = "clinic.letterhead"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assess.actor import EXPORT, IMPORT
 from assess.domain import (
     Goal,
     PatientDetails,
@@ -20,8 +21,11 @@ from assess.domain import (
     treatment_key,
 )
 from assess.errors import ConflictError, NotFoundError
+from assess.services import audit
 from assess.services import rows as r
+from assess.services.access import require
 from assess.services.rows import load_records
+from assess.services.signing import addenda_by_patient, toxin_signatures_by_patient, with_addenda
 from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
 
 
@@ -165,8 +169,9 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     Everything is planned before anything is written: a conflict raises ConflictError and writes nothing.
     The caller's transaction makes the writes all-or-nothing.
     """
+    require(session, IMPORT)
     ids = _stored_ids(session, [r.mrn for r in records])
-    stored = load_records(session, list(ids.values())) if ids else {}
+    stored = _as_exported(session, load_records(session, list(ids.values()))) if ids else {}
     plan = _Plan()
     for record in records:
         _plan_patient(plan, record, stored.get(ids[record.mrn]) if record.mrn in ids else None)
@@ -180,11 +185,27 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     goal_ids = _goal_ids(session, sorted({ids[mrn] for mrn, v in plan.visits if v.goal_scores}))
     insert_visits(session, [(ids[mrn], v) for mrn, v in plan.visits], goal_ids)
     insert_treatments(session, [(ids[mrn], t) for mrn, t in plan.treatments])
+    # One event per patient that gained anything, with the counts: an import of a million findings
+    # stays an import, not a million events.
+    audit.record_many(session, [audit.Change("import", "patient", p.mrn, p.mrn, after={
+        "new_patient": p.new_patient, "goals": p.goals, "visits": p.visits, "findings": p.findings,
+        "treatments": p.treatments}) for p in report.patients if p.adds_anything])
     return report
 
 
+def _as_exported(session: Session, records: dict[int, PatientRecord]) -> dict[int, PatientRecord]:
+    """Stored records as an export writes them (addenda in the notes), so that importing a file this
+    database exported finds its own records unchanged."""
+    ids = list(records)
+    found = addenda_by_patient(session, ids)
+    signed = toxin_signatures_by_patient(session, ids)
+    return {pid: with_addenda(record, found.get(pid, []), signed.get(pid)) for pid, record in records.items()}
+
+
 def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRecord]:
-    """Records of the given patients (all when none are named), by MRN."""
+    """Records of the given patients (all when none are named), by MRN, with their addenda in the notes
+    (assess-record/1 has no field for them). Each exported patient gets an export event."""
+    require(session, EXPORT)
     if mrns:
         ids = _stored_ids(session, list(mrns))
         missing = [m for m in mrns if m not in ids]
@@ -196,8 +217,9 @@ def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRe
     records: list[PatientRecord] = []
     for start in range(0, len(ordered), 500):
         chunk = ordered[start:start + 500]
-        loaded = load_records(session, [pid for _, pid in chunk])
+        loaded = _as_exported(session, load_records(session, [pid for _, pid in chunk]))
         records.extend(loaded[pid] for _, pid in chunk)
+    audit.record_many(session, [audit.Change("export", "patient", record.mrn, record.mrn) for record in records])
     return records
 
 

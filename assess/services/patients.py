@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
-from assess.domain import PatientDetails
+from assess.actor import EDIT_PATIENT
+from assess.domain import PatientDetails, PatientRecord
 from assess.errors import DuplicateError, NotFoundError, StaleEditError
 from assess.models import utcnow
+from assess.services import audit
 from assess.services import rows as r
+from assess.services.access import require
 from assess.services.checks import check_details
 from assess.services.store import insert_patients
 
@@ -51,17 +54,29 @@ def patient_details(session: Session, mrn: str) -> tuple[PatientDetails, int]:
     return r.details_from_values(row[:-1]), int(row[-1])
 
 
+def details_values(details: PatientDetails) -> dict[str, Any]:
+    """The details as the audit trail keeps them (the interchange format's fields)."""
+    from assess.interchange.write import patient_fields
+
+    return patient_fields(PatientRecord.from_details(details))
+
+
 def create_patient(session: Session, details: PatientDetails) -> PatientDetails:
+    require(session, EDIT_PATIENT)
     details = check_details(details)
     if session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.mrn == details.mrn)).first() is not None:
         raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
     insert_patients(session, [details])
+    audit.record(session, audit.Change("create", "patient", details.mrn, details.mrn,
+                                       after=details_values(details)))
     return details
 
 
 def update_patient(session: Session, mrn: str, details: PatientDetails, expected_version: int) -> int:
     """Save new details over the version read; StaleEditError when someone saved in between."""
+    require(session, EDIT_PATIENT)
     details = check_details(details)
+    before, _ = patient_details(session, mrn)
     current = patient_id(session, mrn)
     if details.mrn != mrn and session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.mrn == details.mrn)).first():
         raise DuplicateError(f"MRN {details.mrn!r} belongs to another patient already")
@@ -73,6 +88,8 @@ def update_patient(session: Session, mrn: str, details: PatientDetails, expected
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleEditError(
             f"patient {mrn} was changed on another workstation since you opened it; reload to see the changes")
+    audit.record(session, audit.Change("update", "patient", details.mrn, details.mrn,
+                                       before=details_values(before), after=details_values(details)))
     return expected_version + 1
 
 

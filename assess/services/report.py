@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from assess.actor import REPORT
 from assess.domain import (
     OralMedication,
     Orthosis,
@@ -29,7 +31,9 @@ from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
 from assess.scoring.safety import Alert
 from assess.scoring.scales import DAS_DOMAINS, GAS, GMFCS, PAIN_NRS, PENN_FREQUENCY, PENN_SEVERITY
+from assess.services import audit
 from assess.services import report_text as text
+from assess.services.access import require
 from assess.services.alerts import alerts
 from assess.services.clinic import clinic_letterhead
 from assess.services.history import last_weight, patient_history
@@ -258,7 +262,30 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
 
 def patient_report(session: Session, mrn: str, today: dt.date, visit_date: dt.date | None = None,
                    since: dt.date | None = None) -> ReportContent:
-    """The report content for a patient's visit (default: the latest), from the stored record."""
+    """The report content for a patient's visit (default: the latest), from the stored record, with the
+    addenda of the visit and of the toxin sessions it reports. Writing a report is an audited event."""
+    from assess.services.signing import addenda, addendum_note, visit_signature
+
+    require(session, REPORT)
     record = patient_history(session, mrn)
     visit = _pick_visit(record, visit_date)
-    return build_report(record, visit, clinic_letterhead(session), alerts(session, today, [mrn]), today, since)
+    content = build_report(record, visit, clinic_letterhead(session), alerts(session, today, [mrn]), today, since)
+    signature = visit_signature(session, mrn, visit.date, visit.type)
+    if signature is not None and signature.signed_by and signature.signed_at:
+        # Signed here by a logged-in user: the report names the signer (who may not be the examiner).
+        content = dataclasses.replace(
+            content, signed=f"Signed by {signature.signed_by} on {signature.signed_at:%Y-%m-%d %H:%M} UTC")
+    reported_toxin = {(t.date, t.product) for t in content_toxin_sessions(record, visit, since)}
+    notes = [f"{a.describe_record().capitalize()}: {addendum_note(a, visit if a.record == 'visit' else None)}"
+             for a in addenda(session, mrn)
+             if (a.record == "visit" and (a.record_date, a.record_detail) == visit.key)
+             or (a.record == "toxin_session" and (a.record_date, a.record_detail) in reported_toxin)]
+    audit.record(session, audit.Change("report", "visit", f"{visit.date.isoformat()} {visit.type}", mrn))
+    return dataclasses.replace(content, addenda=tuple(notes))
+
+
+def content_toxin_sessions(record: PatientRecord, visit: Visit, since: dt.date | None) -> list[ToxinSession]:
+    """The toxin sessions a report of this visit lists (as build_report chooses the treatments given)."""
+    earlier = [v for v in record.visits if v.date < visit.date]
+    start = since or (earlier[-1].date if earlier else record.birth_date)
+    return [t for t in record.treatments if isinstance(t, ToxinSession) and start <= t.date <= visit.date]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from assess.actor import RECORD_GOAL, RECORD_VISIT, SIGN, record_treatment_permission
 from assess.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
 from assess.errors import DuplicateError, NotFoundError, SignedRecordError, StaleEditError
+from assess.interchange.write import treatment_fields, visit_fields
 from assess.models import utcnow
+from assess.services import audit
 from assess.services import rows as r
+from assess.services.access import require
 from assess.services.checks import check_goals, check_treatment, check_visit
 from assess.services.history import load_record
 from assess.services.patients import patient_details, patient_id
@@ -42,16 +47,21 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
     A signed visit is never changed (SignedRecordError). With expected_version, a draft saved by someone
     else since it was read is not overwritten (StaleEditError). Returns the visit's version now stored.
     """
+    require(session, RECORD_VISIT)
+    if visit.status == "signed":
+        require(session, SIGN)  # a visit saved as signed (e.g. typed from paper) is a signature too
     details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
-    goals = load_record(session, mrn).goals
-    visit = check_visit(details, goals, visit)
+    record = load_record(session, mrn)
+    visit = check_visit(details, record.goals, visit)
+    change = audit.Change("create", "visit", visit_key(visit.date, visit.type), mrn, after=visit_fields(visit))
     stored = session.execute(
         select(r.VISIT.c.id, r.VISIT.c.status, r.VISIT.c.version)
         .where(r.VISIT.c.patient_id == pid, r.VISIT.c.date == visit.date, r.VISIT.c.type == visit.type)
     ).first()
     if stored is None:
         insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
+        audit.record(session, change)
         return 1
     visit_id, status, version = int(stored.id), str(stored.status), int(stored.version)
     if status == "signed":
@@ -67,26 +77,49 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
         raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved elsewhere meanwhile")
     delete_visit_parts(session, visit_id)
     write_visit_parts(session, [(visit_id, (pid, visit))], _goal_ids(session, pid))
+    before = next((visit_fields(v) for v in record.visits if v.key == visit.key), None)
+    audit.record(session, audit.Change("update", "visit", change.key, mrn, before=before, after=change.after))
     return version + 1
 
 
+def visit_key(day: dt.date, visit_type: str) -> str:
+    """A visit's identity in the audit trail: '2026-03-02 follow_up'."""
+    return f"{day.isoformat()} {visit_type}"
+
+
+def treatment_audit_key(treatment: Treatment) -> str:
+    return " ".join(part for part in treatment_key(treatment) if part)
+
+
+def _treatment_values(treatment: Treatment) -> dict[str, Any]:
+    return treatment_fields(treatment)
+
+
 def add_goal(session: Session, mrn: str, goal: Goal) -> None:
+    require(session, RECORD_GOAL)
     details, _ = patient_details(session, mrn)
     goals = load_record(session, mrn).goals
     check_goals(details, (*goals, goal))
     insert_goals(session, [(patient_id(session, mrn), goal)])
+    audit.record(session, audit.Change("create", "goal", goal.id, mrn, after={
+        "id": goal.id, "text": goal.text, "set_on": goal.set_on.isoformat(), "baseline": goal.baseline,
+        "importance": goal.importance, "difficulty": goal.difficulty}))
 
 
-def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> bool:
-    """Remove the stored treatment with the identity of `treatment`; True if there was one."""
+def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> Treatment | None:
+    """Remove the stored treatment with the identity of `treatment`; returns it (None if there was none).
+    A signed toxin session is never removed or replaced (SignedRecordError)."""
     key = treatment_key(treatment)
     for stored in load_record(session, None, pid).treatments:
         if treatment_key(stored) != key:
             continue
         if isinstance(stored, ToxinSession):
-            session_id = session.execute(select(r.TOXIN.c.id).where(
+            session_id, signed_at = session.execute(select(r.TOXIN.c.id, r.TOXIN.c.signed_at).where(
                 r.TOXIN.c.patient_id == pid, r.TOXIN.c.date == stored.date,
-                r.TOXIN.c.product == stored.product)).scalar_one()
+                r.TOXIN.c.product == stored.product)).one()
+            if signed_at is not None:
+                raise SignedRecordError(f"the {stored.product} session on {stored.date} is signed and cannot be "
+                                        "changed; add an addendum")
             session.execute(delete(r.INJECTION).where(r.INJECTION.c.session_id == session_id))
             session.execute(delete(r.TOXIN).where(r.TOXIN.c.id == session_id))
         else:
@@ -96,29 +129,38 @@ def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> bool:
                 table.c.patient_id == pid,
                 *(table.c[name] == value if value is not None else table.c[name].is_(None)
                   for name, value in columns.items() if name != "notes")))
-        return True
-    return False
+        return stored
+    return None
 
 
 def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
     """Save a treatment, replacing the stored one of the same identity. True when it was new."""
+    require(session, record_treatment_permission(treatment.kind))
     details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
     treatment = check_treatment(details, treatment)
     replaced = _delete_treatment(session, pid, treatment)
     insert_treatments(session, [(pid, treatment)])
-    return not replaced
+    audit.record(session, audit.Change(
+        "create" if replaced is None else "update", "treatment", treatment_audit_key(treatment), mrn,
+        before=None if replaced is None else _treatment_values(replaced), after=_treatment_values(treatment)))
+    return replaced is None
 
 
 def replace_treatment(session: Session, mrn: str, old: Treatment, new: Treatment) -> None:
     """A corrected treatment in place of the stored one, even when the correction changes its identity
     (its date, product, drug...): the old record goes, so the correction never leaves a second one."""
+    require(session, record_treatment_permission(old.kind))
+    require(session, record_treatment_permission(new.kind))
     details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
     new = check_treatment(details, new)
     if treatment_key(new) != treatment_key(old) and any(
             treatment_key(t) == treatment_key(new) for t in load_record(session, None, pid).treatments):
         raise DuplicateError(f"{describe_treatment_key(new)} is recorded already; edit that one instead")
-    if not _delete_treatment(session, pid, old):
+    replaced = _delete_treatment(session, pid, old)
+    if replaced is None:
         raise NotFoundError(f"{describe_treatment_key(old)} is no longer stored (changed elsewhere?); reload")
     insert_treatments(session, [(pid, new)])
+    audit.record(session, audit.Change("update", "treatment", treatment_audit_key(new), mrn,
+                                       before=_treatment_values(replaced), after=_treatment_values(new)))

@@ -57,7 +57,23 @@ def run_window(db_url: str | None) -> int:
     except AssessError as error:
         print(f"assess: {error}", file=sys.stderr)
         return 1
+    from assess.services.clinic import idle_lock_minutes
+    from assess.services.users import needs_login
+    from assess.ui.login import IdleLock, LoginDialog
+
+    try:
+        # A database with users: nobody sees a record before logging in (Quit on the dialog ends here).
+        if needs_login(db) and LoginDialog(db).exec() != LoginDialog.DialogCode.Accepted:
+            db.close()
+            return 0
+        with db.transaction() as session:
+            idle_minutes = idle_lock_minutes(session)
+    except AssessError as error:
+        print(f"assess: {error}", file=sys.stderr)
+        db.close()
+        return 1
     window = MainWindow(db, Settings.default())
+    window.idle_lock = IdleLock(db, window, idle_minutes, on_quit=app.quit)
     screen = window.screen().availableGeometry()
     window.resize(max(1024, int(screen.width() * 0.95)), max(700, int(screen.height() * 0.95)))
     window.show()

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.drafts = DraftStore(settings.drafts_folder)
         self.mrn: str | None = None
+        self.idle_lock: QObject | None = None  # set at start when the database has users (assess.ui.login)
         self.setWindowTitle(f"assess — {db.describe()}")
         self.resize(1280, 800)
 
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
         self._action(patient, "Export &report…", "Ctrl+R", self.export_report)
+        self._action(patient, "History of &changes…", "Ctrl+H", self.show_change_history)
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
         self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
@@ -146,6 +148,31 @@ class MainWindow(QMainWindow):
             self._action(treatment, f"{words(kind).capitalize()}…", None, functools.partial(self.add_treatment, kind))
         self._action(treatment, "Change &drug dose…", "Ctrl+D", self.change_drug_dose)
         self._action(treatment, "&Goal…", "Ctrl+G", self.add_goal)
+        treatment.addSeparator()
+        self._action(treatment, "&Sign toxin session…", None, functools.partial(self._trust_action, "sign_toxin"))
+        self._action(treatment, "Toxin session &addendum…", None,
+                     functools.partial(self._trust_action, "toxin_addendum"))
+
+    def show_change_history(self) -> None:
+        from assess.ui.change_history import ChangeHistoryDialog
+
+        if self.mrn is None or self.view.record is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        ChangeHistoryDialog(self.db, self.mrn, self.view.record.display_name, self).exec()
+
+    def _trust_action(self, which: str) -> None:
+        """Signing a toxin session or adding an addendum to one (assess.ui.signing asks and confirms)."""
+        from assess.ui.signing import sign_toxin_in_window, toxin_addendum_in_window
+
+        if self.mrn is None:
+            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+            return
+        act = sign_toxin_in_window if which == "sign_toxin" else toxin_addendum_in_window
+        message = act(self, self.db, self.mrn)
+        if message:
+            self.open_patient(self.mrn)
+            self.statusBar().showMessage(message)
 
     def _welcome_page(self) -> QWidget:
         page = QWidget()
@@ -395,7 +422,11 @@ class MainWindow(QMainWindow):
         record = self.view.record
         corrected: Treatment | None
         if isinstance(stored, ToxinSession):
+            from assess.ui.signing import refuse_if_signed
             from assess.ui.toxin_dialog import ToxinSessionDialog
+
+            if refuse_if_signed(self, self.db, record.mrn, stored):
+                return
 
             weight = last_weight(record, stored.date)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]

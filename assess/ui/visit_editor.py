@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from typing import Any
@@ -19,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assess.actor import ADDENDUM, SIGN, SINGLE_USER, allows
 from assess.db import Database
 from assess.domain import Visit
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError, RecordError
 from assess.labels import words
 from assess.scoring.muscles import GROUPS_BY_CODE
+from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
 from assess.ui import messages
 from assess.ui.exam_grid import ExamGrid
 from assess.ui.exam_model import ExamGridModel
 from assess.ui.exam_parts import exam_legend
+from assess.ui.signing import ADDENDUM_KEYS, SIGN_KEYS, AddendumDialog, addenda_html, confirm_signing, signed_line
 from assess.ui.undo import confirm_copied, copy_from_last_visit, field_changes
 from assess.ui.visit_context import load_visit_context
 from assess.ui.visit_details import VisitDetailsPanel
@@ -48,6 +52,11 @@ def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
 
 def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def db_role(db: Database) -> str:
+    """The logged-in user's role; single-user mode (no users) may do everything."""
+    return db.actor.role if db.actor is not None else SINGLE_USER
 
 
 def _template_for(visit: Visit | None) -> str:
@@ -72,6 +81,12 @@ class VisitEditor(QWidget):
             self.clinician = self.stored.clinician  # the examiner of a stored visit stays its author
         self.last_exam = context.last_exam
         self.read_only = self.stored is not None and self.stored.status == "signed"
+        self.signature: Signature | None = None
+        with db.transaction() as session:
+            if self.read_only:
+                self.signature = visit_signature(session, mrn, visit_date, visit_type)
+            self.addenda = [a for a in addenda(session, mrn) if a.record == "visit"
+                            and (a.record_date, a.record_detail) == (visit_date, visit_type)] if self.stored else []
         self._restored = False
         self._loading = False
 
@@ -141,7 +156,35 @@ class VisitEditor(QWidget):
         self.save_action = QAction("Save", self)
         self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
         self.save_action.triggered.connect(self.save)
-        for action in (self.undo_action, self.redo_action, self.save_action):
+        # Signing and addenda: what the logged-in role may not do is greyed out (the services refuse it anyway).
+        role = db_role(self.db)
+        self.sign_action = QAction("Sign visit…", self)
+        self.sign_action.setShortcut(QKeySequence(SIGN_KEYS))
+        self.sign_action.triggered.connect(self.sign)
+        self.sign_action.setEnabled(allows(role, SIGN))
+        self.addendum_action = QAction("Add addendum…", self)
+        self.addendum_action.setShortcut(QKeySequence(ADDENDUM_KEYS))
+        self.addendum_action.triggered.connect(self.add_addendum)
+        self.addendum_action.setEnabled(False)
+        self.sign_button = QPushButton("Sig&n…")
+        self.sign_button.setAccessibleName("Sign visit")
+        self.sign_button.setToolTip(f"Sign the visit ({SIGN_KEYS}); it can then no longer be changed"
+                                    if allows(role, SIGN) else "Only a clinician signs visits")
+        self.sign_button.setEnabled(allows(role, SIGN))
+        self.sign_button.clicked.connect(self.sign)
+        self.addendum_button = QPushButton("Add a&ddendum…")
+        self.addendum_button.setAccessibleName("Add addendum")
+        self.addendum_button.setToolTip(f"Add a correction beside the signed visit ({ADDENDUM_KEYS})")
+        self.addendum_button.clicked.connect(self.add_addendum)
+        self.addendum_button.hide()
+        self.addenda_label = QLabel()
+        self.addenda_label.setObjectName("visit_addenda")
+        self.addenda_label.setAccessibleName("Addenda")
+        self.addenda_label.setWordWrap(True)
+        self.addenda_label.setStyleSheet("background: #eef3fb; color: #1d2a3a; padding: 4px 8px; border-radius: 3px;")
+        self.addenda_label.hide()
+        for action in (self.undo_action, self.redo_action, self.save_action, self.sign_action,
+                       self.addendum_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
@@ -179,8 +222,13 @@ class VisitEditor(QWidget):
         tools.addWidget(redo_button)
         tools.addWidget(self.status)
         tools.addWidget(self.save_button)
+        tools.addWidget(self.sign_button)
+        tools.addWidget(self.addendum_button)
         banner_row = QHBoxLayout()
-        banner_row.addWidget(self.banner, 1)
+        banners = QVBoxLayout()  # the signature banner, with the addenda under it
+        banners.addWidget(self.banner)
+        banners.addWidget(self.addenda_label)
+        banner_row.addLayout(banners, 1)
         banner_row.addWidget(self.restore_button)
 
         exam = QWidget()
@@ -350,6 +398,59 @@ class VisitEditor(QWidget):
         self.visit_saved.emit(self.mrn)
         return True
 
+    def sign(self) -> bool:
+        """Save what is unsaved, ask, then sign: from now on the visit is read-only and takes addenda."""
+        if self.read_only:
+            return False
+        if (self.dirty or self.stored is None) and not self.save():
+            return False
+        what = f"the {words(self.visit_type)} visit of {self.record.display_name} on {self.visit_date:%Y-%m-%d}"
+        if not confirm_signing(self, what):
+            self._announce("Not signed")
+            return False
+        try:
+            with self.db.transaction() as session:
+                signature = sign_visit(session, self.mrn, self.visit_date, self.visit_type,
+                                       expected_version=self.version)
+        except AssessError as error:
+            show_error(self, "Visit not signed", error)
+            return False
+        self.version = (self.version or 0) + 1
+        assert self.stored is not None
+        self.stored = dataclasses.replace(self.stored, status="signed", signed_at=signature.signed_at)
+        self.signature = signature
+        self.read_only = True
+        self._set_read_only()
+        self._announce(signed_line(signature.signed_by, None))
+        self.visit_saved.emit(self.mrn)
+        return True
+
+    def add_addendum(self) -> bool:
+        """A correction beside the signed visit: text and optionally one finding's corrected MAS."""
+        if not self.read_only or self.stored is None:
+            return False
+        what = f"the {words(self.visit_type)} visit on {self.visit_date:%Y-%m-%d}"
+        answer = AddendumDialog.ask(self, what, self.stored.findings)
+        if answer is None:
+            return False
+        text, corrected = answer
+        try:
+            with self.db.transaction() as session:
+                added = add_addendum(session, self.mrn, "visit", self.visit_date, self.visit_type, text, corrected)
+        except AssessError as error:
+            show_error(self, "Addendum not added", error)
+            return False
+        self.addenda.append(added)
+        self._show_addenda()
+        self._announce("Addendum added")
+        self.visit_saved.emit(self.mrn)
+        return True
+
+    def _show_addenda(self) -> None:
+        findings = self.stored.findings if self.stored else ()
+        self.addenda_label.setText(addenda_html(self.addenda, findings))
+        self.addenda_label.setVisible(bool(self.addenda))
+
     # --- events ----------------------------------------------------------------------------------
     def _on_field_edited(self, name: str, before: Any, after: Any) -> None:
         if self._loading:
@@ -424,10 +525,17 @@ class VisitEditor(QWidget):
         for widget in (self.copy_button, self.confirm_button, self.save_button):
             widget.setEnabled(False)
         self.save_action.setEnabled(False)
+        self.sign_action.setEnabled(False)
+        self.sign_button.hide()
+        may_correct = allows(db_role(self.db), ADDENDUM)
+        self.addendum_button.setVisible(may_correct)
+        self.addendum_action.setEnabled(may_correct)
         signed = self.stored.signed_at if self.stored else None
-        when = f" on {signed.astimezone():%Y-%m-%d %H:%M}" if signed else ""
-        self._set_banner(f"Signed{when}: read-only. A correction is added as an addendum.")
+        line = signed_line(self.signature.signed_by if self.signature else None, signed)
+        self._set_banner(f"{line}: read-only. A correction is added as an addendum"
+                         + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician."))
         self.status.setText("Signed")
+        self._show_addenda()
 
     def _offer_existing_draft(self) -> None:
         if self.read_only:
