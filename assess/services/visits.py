@@ -8,11 +8,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from assess.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
-from assess.errors import DuplicateError, NotFoundError, SignedRecordError, StaleEditError
+from assess.errors import DuplicateError, SignedRecordError, StaleEditError
 from assess.models import utcnow
 from assess.services import rows as r
 from assess.services.checks import check_goals, check_treatment, check_visit
 from assess.services.history import load_record
+from assess.services.locks import lock_patient
 from assess.services.patients import patient_details, patient_id
 from assess.services.store import (
     delete_visit_parts,
@@ -42,8 +43,9 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
     A signed visit is never changed (SignedRecordError). With expected_version, a draft saved by someone
     else since it was read is not overwritten (StaleEditError). Returns the visit's version now stored.
     """
-    details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)  # two workstations creating the same visit: the second finds the first's
+    details, _ = patient_details(session, mrn)
     goals = load_record(session, mrn).goals
     visit = check_visit(details, goals, visit)
     stored = session.execute(
@@ -51,6 +53,9 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
         .where(r.VISIT.c.patient_id == pid, r.VISIT.c.date == visit.date, r.VISIT.c.type == visit.type)
     ).first()
     if stored is None:
+        if expected_version:
+            raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was removed elsewhere since "
+                                 "you opened it; reload")
         insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
         return 1
     visit_id, status, version = int(stored.id), str(stored.status), int(stored.version)
@@ -58,8 +63,8 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
         raise SignedRecordError(
             f"the {visit.type} visit of {mrn} on {visit.date} is signed and cannot be changed; add an addendum")
     if expected_version is not None and version != expected_version:
-        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved elsewhere since you "
-                             "opened it; reload to see the other changes")
+        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved on another workstation "
+                             "since you opened it; reload to see the other changes")
     result = session.execute(
         update(r.VISIT).where(r.VISIT.c.id == visit_id, r.VISIT.c.version == version)
         .values(**r.visit_columns(visit), version=version + 1, updated_at=utcnow()))
@@ -71,6 +76,7 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
 
 
 def add_goal(session: Session, mrn: str, goal: Goal) -> None:
+    lock_patient(session, patient_id(session, mrn))  # the goals checked against are the goals stored now
     details, _ = patient_details(session, mrn)
     goals = load_record(session, mrn).goals
     check_goals(details, (*goals, goal))
@@ -101,24 +107,53 @@ def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> bool:
 
 
 def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
-    """Save a treatment, replacing the stored one of the same identity. True when it was new."""
-    details, _ = patient_details(session, mrn)
+    """Save a treatment, replacing the stored one of the same identity. True when it was new.
+
+    For a file or a program that states what is true now; the window adds with add_treatment and corrects
+    with replace_treatment, which never overwrite a record they did not see.
+    """
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
     treatment = check_treatment(details, treatment)
     replaced = _delete_treatment(session, pid, treatment)
     insert_treatments(session, [(pid, treatment)])
     return not replaced
 
 
+def add_treatment(session: Session, mrn: str, treatment: Treatment) -> None:
+    """Save a new treatment; DuplicateError when one of the same identity is stored (perhaps just now, on
+    another workstation): replacing it would silently lose what was entered there."""
+    pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
+    treatment = check_treatment(details, treatment)
+    if any(treatment_key(t) == treatment_key(treatment) for t in load_record(session, None, pid).treatments):
+        raise DuplicateError(f"{describe_treatment_key(treatment)} is recorded already (reload to see it); "
+                             "edit that one instead")
+    insert_treatments(session, [(pid, treatment)])
+
+
 def replace_treatment(session: Session, mrn: str, old: Treatment, new: Treatment) -> None:
     """A corrected treatment in place of the stored one, even when the correction changes its identity
-    (its date, product, drug...): the old record goes, so the correction never leaves a second one."""
-    details, _ = patient_details(session, mrn)
+    (its date, product, drug...): the old record goes, so the correction never leaves a second one.
+
+    `old` is the copy the correction started from: if the stored record differs from it (corrected on
+    another workstation meanwhile), StaleEditError, and the other correction stays.
+    """
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
     new = check_treatment(details, new)
-    if treatment_key(new) != treatment_key(old) and any(
-            treatment_key(t) == treatment_key(new) for t in load_record(session, None, pid).treatments):
+    stored = load_record(session, None, pid).treatments
+    current = next((t for t in stored if treatment_key(t) == treatment_key(old)), None)
+    if current is None:
+        raise StaleEditError(f"{describe_treatment_key(old)} is no longer stored (changed on another "
+                             "workstation?); reload")
+    if current != old:
+        raise StaleEditError(f"{describe_treatment_key(old)} was changed on another workstation since you "
+                             "opened it; reload to see the other changes")
+    if treatment_key(new) != treatment_key(old) and any(treatment_key(t) == treatment_key(new) for t in stored):
         raise DuplicateError(f"{describe_treatment_key(new)} is recorded already; edit that one instead")
-    if not _delete_treatment(session, pid, old):
-        raise NotFoundError(f"{describe_treatment_key(old)} is no longer stored (changed elsewhere?); reload")
+    _delete_treatment(session, pid, old)
     insert_treatments(session, [(pid, new)])
