@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from assess.db import backup_sqlite, make_engine, sqlite_path
+from assess.db import backup_sqlite, known_revisions, make_engine, sqlite_path
 from assess.errors import DatabaseError
 
 
@@ -31,16 +31,6 @@ class Restored:
 
     revision: str
     kept: Path | None  # None: there was no database to keep (an empty or missing file)
-
-
-def known_revisions() -> list[str]:
-    """The schema revisions this version of assess can open (oldest first): older ones are upgraded at start."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", "assess:migrations")
-    return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
 
 
 def _check_revision(revision: str | None, source: Path) -> str:

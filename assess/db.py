@@ -149,11 +149,26 @@ def quick_check(engine: Engine, path: Path) -> None:
             "Restore the latest backup with 'assess db restore FILE' (a copy of this file is taken first)")
 
 
+def known_revisions() -> list[str]:
+    """The schema revisions this version of assess can open (oldest first): older ones are upgraded at start."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "assess:migrations")
+    return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
+
+
 def upgrade(engine: Engine, url: str) -> Path | None:
     """Bring the schema to the newest revision; back the SQLite file up first. Returns the backup."""
     revision = current_revision(engine)
     if revision == SCHEMA_REVISION:
         return None
+    if revision is not None and revision not in known_revisions():
+        # Another workstation runs a newer assess and upgraded the shared database: this one must not touch it.
+        raise DatabaseError(f"the database is at schema revision {revision}, made by a newer version of assess "
+                            f"than this one (which knows up to {SCHEMA_REVISION}); install the newer version on "
+                            "this computer. Nothing was changed.")
     backup: Path | None = None
     path = sqlite_path(url)
     if path is not None and _has_tables(engine):

@@ -251,3 +251,17 @@ def test_the_window_says_the_file_is_damaged(qtbot: object, tmp_path: Path) -> N
     QTimer.singleShot(0, read_and_close)
     assert run_window(f"sqlite:///{path}") == 1
     assert len(shown) == 1 and "is damaged" in shown[0] and "assess db restore" in shown[0]
+
+
+def test_a_database_upgraded_by_a_newer_assess_is_refused_untouched(tmp_path: Path) -> None:
+    """A workstation still on the older version, after another one upgraded the shared database."""
+    path = tmp_path / "assess.db"
+    _filled(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match=r"schema revision 0099_from_the_future, made by a newer version of "
+                                            r"assess .* install the newer version on this computer"):
+        open_database(f"sqlite:///{path}")
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.bak"))
