@@ -374,6 +374,8 @@ class VisitEditor(QWidget):
         self._refused = self.visit()
         context = load_visit_context(self.db, self.mrn, self.visit_date, self.visit_type)
         self.stored, self.version = context.stored, context.version
+        if self.stored is not None:
+            self.clinician = self.stored.clinician  # as when opened: the examiner of a stored visit stays its author
         self.read_only = self.stored is not None and self.stored.status == "signed"
         self._load(self.stored)
         self.undo_stack.clear()
