@@ -27,7 +27,9 @@ def lock_patient(session: Session, patient_id: int) -> None:
     if connection.dialect.name == "sqlite":
         _take_sqlite_write_lock(session, r.PATIENT)
         return
-    session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.id == patient_id).with_for_update())
+    # FOR NO KEY UPDATE: conflicts with another edit's lock and with an update of the row, not with the
+    # key-share locks that inserting a visit or treatment of the patient takes (an import can go on).
+    session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.id == patient_id).with_for_update(key_share=True))
 
 
 def lock_named(session: Session, table: Table, name: str) -> None:
