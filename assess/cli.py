@@ -6,8 +6,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assess import __version__
 from assess.bulk import collector_paused
-from assess.db import Database, backup_sqlite, current_revision, database_url, open_database, sqlite_path
+from assess.db import Database, current_revision, database_url, open_database
 from assess.errors import AssessError, RecordError
 from assess.files import write_atomically
 from assess.labels import count
@@ -136,9 +134,15 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="migrate the database to this version of assess",
                            description="Create or migrate the database (a SQLite file is backed up first).")
     q = db_commands.add_parser("backup", help="write a backup copy",
-                               description="Write a consistent backup: a copy of the SQLite file, or a "
-                               "pg_dump archive of a PostgreSQL database.")
+                               description="Write a consistent backup, safe while assess is in use: a copy of "
+                               "the SQLite file, or a pg_dump archive of a PostgreSQL database.")
     q.add_argument("--out", required=True, metavar="FILE", type=Path)
+    q = db_commands.add_parser("restore", help="replace the database with a backup",
+                               description="Replace the database with a backup made by 'assess db backup'. The "
+                               "backup is checked first (it opens, passes SQLite's check or pg_restore's reading, "
+                               "and holds an assess schema this version knows); the current database is kept as "
+                               "a copy; the replacement is all or nothing. Works on a damaged database too.")
+    q.add_argument("file", metavar="FILE", type=Path)
     return parser
 
 
@@ -311,31 +315,30 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_db(db: Database, args: argparse.Namespace) -> int:
+    from assess.backup import backup_database
+
     if args.db_command == "upgrade":
         print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
         return 0
-    target: Path = args.out
-    if not target.parent.is_dir():
-        raise AssessError(f"{target}: folder {target.parent} does not exist")
-    path = sqlite_path(db.url)
-    if path is not None:
-        backup_sqlite(path, target)
-    else:
-        _pg_dump(db, target)
-    print(f"Backed up {db.describe()} to {target}")
+    backup_database(db.url, args.out)
+    print(f"Backed up {db.describe()} to {args.out}")
     return 0
 
 
-def _pg_dump(db: Database, target: Path) -> None:
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
-        raise AssessError("pg_dump is not installed on this computer: install the PostgreSQL client tools, "
-                          "or back up on the server")
-    url = db.engine.url.set(drivername="postgresql")
-    result = subprocess.run([pg_dump, "--format=custom", f"--file={target}",
-                             url.render_as_string(hide_password=False)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise AssessError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else ''}")
+def cmd_restore(url: str, source: Path) -> int:
+    """Not through open_database: a damaged database (the reason to restore) would not open."""
+    from assess.backup import restore_database
+
+    restored = restore_database(url, source)
+    db = open_database(url)  # checked and, for an older backup, upgraded to this version's schema
+    try:
+        revision = current_revision(db.engine)
+        kept = f"; the database it replaced was kept as {restored.kept}" if restored.kept else ""
+        print(f"Restored {db.describe()} from {source} (schema revision {restored.revision}"
+              f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}")
+    finally:
+        db.close()
+    return 0
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -502,6 +505,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed command line; with no command, print the database summary."""
     try:
+        if args.command == "db" and args.db_command == "restore":
+            return cmd_restore(database_url(args.db), args.file)
         db = open_database(database_url(args.db))
         try:
             if args.command != "db":  # upkeep (upgrade, backup) is for whoever runs the server or owns the file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from assess.domain import (
@@ -90,8 +91,16 @@ def _whole(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _real(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _real(obj: dict[str, Any], key: str, path: Path) -> float | None:
+    """obj[key] as a float. The schema has checked its type and range, but NaN (which Python's JSON reader
+    takes from a file) passes every range check: it is refused here, where the field is known."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise _fail(path + (key,), f"{value!r} is not a number")
+    return number
 
 
 def _scores(obj: dict[str, Any], path: Path) -> VisitScores:
@@ -159,7 +168,7 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
         goal_scores.append(GoalScore(goal.id, score))
     return Visit(
         date=date, type=obj["type"], clinician=obj["clinician"], status=status, signed_at=signed_at,
-        weight_kg=_real(obj.get("weight_kg")), findings=tuple(findings),
+        weight_kg=_real(obj, "weight_kg", path), findings=tuple(findings),
         scores=_scores(obj.get("scores", {}), path + ("scores",)),
         triggers=tuple(obj.get("triggers", [])), symptoms=tuple(obj.get("symptoms", [])),
         goal_scores=tuple(goal_scores), notes=obj.get("notes"),
@@ -180,10 +189,10 @@ def _treatment(obj: dict[str, Any], path: Path) -> Treatment:
         end = _date(obj, end_key, path)
         _period_end(start, end, end_key, path)
         if kind == "therapy":
-            return Therapy(obj["therapy"], start, end, _real(obj.get("sessions_per_week")), notes)
+            return Therapy(obj["therapy"], start, end, _real(obj, "sessions_per_week", path), notes)
         if kind == "orthosis":
             return Orthosis(obj["orthosis"], start, obj.get("body_region"), obj.get("side"), end, notes)
-        dose = _real(obj.get("dose_mg_per_day"))
+        dose = _real(obj, "dose_mg_per_day", path)
         assert dose is not None
         return OralMedication(obj["drug"], dose, start, end, notes)
     date = parse_date(obj["date"], path + ("date",))
@@ -194,17 +203,17 @@ def _treatment(obj: dict[str, Any], path: Path) -> Treatment:
             if any(j.muscle == item["muscle"] and j.side == item["side"] for j in injections):
                 raise _fail(ipath, f"{item['muscle']} {item['side']} is injected twice in this session "
                                    "(record it once with the total units and sites)")
-            units = _real(item.get("units"))
+            units = _real(item, "units", ipath)
             assert units is not None
             injections.append(Injection(item["muscle"], item["side"], units, _whole(item.get("sites"))))
-        return ToxinSession(date, obj["product"], tuple(injections), _real(obj.get("dilution_units_per_ml")),
+        return ToxinSession(date, obj["product"], tuple(injections), _real(obj, "dilution_units_per_ml", path),
                             obj.get("lot"), obj.get("guidance"), notes)
     if kind == "itb_pump":
-        return PumpEvent(obj["event"], date, obj.get("pump_model"), _real(obj.get("reservoir_ml")),
-                         _real(obj.get("volume_ml")), _real(obj.get("concentration_mcg_per_ml")),
-                         _real(obj.get("dose_mcg_per_day")), _real(obj.get("bolus_mcg")), notes)
+        return PumpEvent(obj["event"], date, obj.get("pump_model"), _real(obj, "reservoir_ml", path),
+                         _real(obj, "volume_ml", path), _real(obj, "concentration_mcg_per_ml", path),
+                         _real(obj, "dose_mcg_per_day", path), _real(obj, "bolus_mcg", path), notes)
     if kind == "sdr":
-        return Sdr(date, obj.get("levels"), _real(obj.get("rootlets_cut_percent")), obj.get("surgeon"), notes)
+        return Sdr(date, obj.get("levels"), _real(obj, "rootlets_cut_percent", path), obj.get("surgeon"), notes)
     return Surgery(date, obj["procedure"], obj.get("side"), notes)
 
 

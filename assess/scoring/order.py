@@ -21,7 +21,7 @@ from assess.domain import (
     treatment_date,
     treatment_key,
 )
-from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES_BY_CODE, side_sort_key
+from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES_BY_CODE, SIDES, side_sort_key
 
 _MUSCLE_ORDER = {code: i for i, code in enumerate(MUSCLES_BY_CODE)}
 _GROUP_ORDER = {group.code: i for i, group in enumerate(MUSCLE_GROUPS)}
@@ -47,7 +47,8 @@ def finding_key(finding: Finding) -> tuple[int, str, int]:
 
 
 def visit_key(visit: Visit) -> tuple[dt.date, int]:
-    return (visit.date, _VISIT_TYPE_ORDER[visit.type])
+    # An unknown type sorts last rather than failing: the validator that sorts first then names it.
+    return (visit.date, _VISIT_TYPE_ORDER.get(visit.type, len(_VISIT_TYPE_ORDER)))
 
 
 def goal_key(goal: Goal) -> tuple[dt.date, str]:
@@ -84,10 +85,12 @@ def canonical_visit(visit: Visit) -> Visit:
 
 def canonical_treatment(treatment: Treatment) -> Treatment:
     if isinstance(treatment, ToxinSession):
-        # Injections keep muscle catalogue order, then side: the order the session sheet is read in.
+        # Injections keep muscle catalogue order, then side: the order the session sheet is read in. A side
+        # that is not one sorts last, so the validator that sorts first names it instead of failing.
         injections = _in_order(
             treatment.injections,
-            lambda i: (_MUSCLE_ORDER.get(i.muscle, len(_MUSCLE_ORDER)), i.muscle, side_sort_key(i.side)),
+            lambda i: (_MUSCLE_ORDER.get(i.muscle, len(_MUSCLE_ORDER)), i.muscle,
+                       side_sort_key(i.side) if i.side in SIDES else len(SIDES)),
         )
         return treatment if injections is treatment.injections else dataclasses.replace(
             treatment, injections=injections)

@@ -9,10 +9,11 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from assess.actor import CLINIC_SETTINGS
-from assess.errors import RecordError
+from assess.errors import RecordError, StaleEditError
 from assess.models import ClinicSettingRow, utcnow
 from assess.report_content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
+from assess.services.locks import lock_named
 from assess.services.rows import table_of
 
 SETTING = table_of(ClinicSettingRow)
@@ -22,6 +23,13 @@ HIDDEN_GROUPS = "exam.hidden_muscle_groups"
 def _get(session: Session, key: str) -> object:
     value = session.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
     return None if value is None else json.loads(value)
+
+
+def _unchanged_since_read(stored: object, expected: object, what: str) -> None:
+    """The compare half of compare-and-swap: the caller holds the setting's lock (lock_named)."""
+    if stored != expected:
+        raise StaleEditError(f"the clinic's {what} were changed on another workstation since you opened them; "
+                             "reload to see them")
 
 
 def _put(session: Session, key: str, value: object) -> None:
@@ -41,11 +49,16 @@ def hidden_muscle_groups(session: Session) -> frozenset[str]:
     return frozenset(g for g in stored if g in GROUPS_BY_CODE) if isinstance(stored, list) else frozenset()
 
 
-def set_hidden_muscle_groups(session: Session, groups: Iterable[str]) -> None:
+def set_hidden_muscle_groups(session: Session, groups: Iterable[str],
+                             expected: frozenset[str] | None = None) -> None:
+    """Store the hidden exam rows; with `expected` (what the user saw), StaleEditError if they changed since."""
     chosen = sorted(set(groups))
     unknown = [g for g in chosen if g not in GROUPS_BY_CODE]
     if unknown:
         raise RecordError("hidden_muscle_groups", f"not muscle groups of the catalogue: {', '.join(unknown)}")
+    lock_named(session, SETTING, HIDDEN_GROUPS)
+    if expected is not None:
+        _unchanged_since_read(hidden_muscle_groups(session), expected, "hidden exam rows")
     _put(session, HIDDEN_GROUPS, chosen)
 
 
@@ -77,10 +90,14 @@ def clinic_letterhead(session: Session) -> Clinic:
     return Clinic(**{k: str(v) for k, v in stored.items() if k in ("name", "address", "phone", "fax", "paper")})
 
 
-def set_clinic_letterhead(session: Session, clinic: Clinic) -> None:
+def set_clinic_letterhead(session: Session, clinic: Clinic, expected: Clinic | None = None) -> None:
+    """Store the letterhead; with `expected` (what the user saw), StaleEditError if it changed since."""
     if not clinic.name.strip():
         raise RecordError("name", "the clinic's name is required: it heads every report")
     if clinic.paper not in ("letter", "a4"):
         raise RecordError("paper", f"{clinic.paper!r} is not a paper size (letter or a4)")
+    lock_named(session, SETTING, LETTERHEAD)
+    if expected is not None:
+        _unchanged_since_read(clinic_letterhead(session), expected, "letterhead details")
     _put(session, LETTERHEAD, {"name": clinic.name.strip(), "address": clinic.address.strip(),
                                "phone": clinic.phone.strip(), "fax": clinic.fax.strip(), "paper": clinic.paper})

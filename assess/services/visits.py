@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from assess.actor import RECORD_GOAL, RECORD_VISIT, SIGN, record_treatment_permission
 from assess.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
-from assess.errors import DuplicateError, NotFoundError, SignedRecordError, StaleEditError
+from assess.errors import DuplicateError, SignedRecordError, StaleEditError
 from assess.interchange.write import treatment_fields, visit_fields
 from assess.models import utcnow
 from assess.services import audit
@@ -18,6 +18,7 @@ from assess.services import rows as r
 from assess.services.access import require
 from assess.services.checks import check_goals, check_treatment, check_visit
 from assess.services.history import load_record
+from assess.services.locks import lock_patient
 from assess.services.patients import patient_details, patient_id
 from assess.services.store import (
     delete_visit_parts,
@@ -50,8 +51,9 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
     require(session, RECORD_VISIT)
     if visit.status == "signed":
         require(session, SIGN)  # a visit saved as signed (e.g. typed from paper) is a signature too
-    details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)  # two workstations creating the same visit: the second finds the first's
+    details, _ = patient_details(session, mrn)
     record = load_record(session, mrn)
     visit = check_visit(details, record.goals, visit)
     change = audit.Change("create", "visit", visit_key(visit.date, visit.type), mrn, after=visit_fields(visit))
@@ -60,6 +62,9 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
         .where(r.VISIT.c.patient_id == pid, r.VISIT.c.date == visit.date, r.VISIT.c.type == visit.type)
     ).first()
     if stored is None:
+        if expected_version:
+            raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was removed elsewhere since "
+                                 "you opened it; reload")
         insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
         audit.record(session, change)
         return 1
@@ -68,8 +73,8 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
         raise SignedRecordError(
             f"the {visit.type} visit of {mrn} on {visit.date} is signed and cannot be changed; add an addendum")
     if expected_version is not None and version != expected_version:
-        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved elsewhere since you "
-                             "opened it; reload to see the other changes")
+        raise StaleEditError(f"the {visit.type} visit of {mrn} on {visit.date} was saved on another workstation "
+                             "since you opened it; reload to see the other changes")
     result = session.execute(
         update(r.VISIT).where(r.VISIT.c.id == visit_id, r.VISIT.c.version == version)
         .values(**r.visit_columns(visit), version=version + 1, updated_at=utcnow()))
@@ -97,6 +102,7 @@ def _treatment_values(treatment: Treatment) -> dict[str, Any]:
 
 def add_goal(session: Session, mrn: str, goal: Goal) -> None:
     require(session, RECORD_GOAL)
+    lock_patient(session, patient_id(session, mrn))  # the goals checked against are the goals stored now
     details, _ = patient_details(session, mrn)
     goals = load_record(session, mrn).goals
     check_goals(details, (*goals, goal))
@@ -134,10 +140,15 @@ def _delete_treatment(session: Session, pid: int, treatment: Treatment) -> Treat
 
 
 def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
-    """Save a treatment, replacing the stored one of the same identity. True when it was new."""
+    """Save a treatment, replacing the stored one of the same identity. True when it was new.
+
+    For a file or a program that states what is true now; the window adds with add_treatment and corrects
+    with replace_treatment, which never overwrite a record they did not see.
+    """
     require(session, record_treatment_permission(treatment.kind))
-    details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
     treatment = check_treatment(details, treatment)
     replaced = _delete_treatment(session, pid, treatment)
     insert_treatments(session, [(pid, treatment)])
@@ -147,20 +158,47 @@ def record_treatment(session: Session, mrn: str, treatment: Treatment) -> bool:
     return replaced is None
 
 
+def add_treatment(session: Session, mrn: str, treatment: Treatment) -> None:
+    """Save a new treatment; DuplicateError when one of the same identity is stored (perhaps just now, on
+    another workstation): replacing it would silently lose what was entered there."""
+    require(session, record_treatment_permission(treatment.kind))
+    pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
+    treatment = check_treatment(details, treatment)
+    if any(treatment_key(t) == treatment_key(treatment) for t in load_record(session, None, pid).treatments):
+        raise DuplicateError(f"{describe_treatment_key(treatment)} is recorded already (reload to see it); "
+                             "edit that one instead")
+    insert_treatments(session, [(pid, treatment)])
+    audit.record(session, audit.Change("create", "treatment", treatment_audit_key(treatment), mrn,
+                                       after=_treatment_values(treatment)))
+
+
 def replace_treatment(session: Session, mrn: str, old: Treatment, new: Treatment) -> None:
     """A corrected treatment in place of the stored one, even when the correction changes its identity
-    (its date, product, drug...): the old record goes, so the correction never leaves a second one."""
+    (its date, product, drug...): the old record goes, so the correction never leaves a second one.
+
+    `old` is the copy the correction started from: if the stored record differs from it (corrected on
+    another workstation meanwhile), StaleEditError, and the other correction stays.
+    """
     require(session, record_treatment_permission(old.kind))
     require(session, record_treatment_permission(new.kind))
-    details, _ = patient_details(session, mrn)
     pid = patient_id(session, mrn)
+    lock_patient(session, pid)
+    details, _ = patient_details(session, mrn)
     new = check_treatment(details, new)
-    if treatment_key(new) != treatment_key(old) and any(
-            treatment_key(t) == treatment_key(new) for t in load_record(session, None, pid).treatments):
+    stored = load_record(session, None, pid).treatments
+    current = next((t for t in stored if treatment_key(t) == treatment_key(old)), None)
+    if current is None:
+        raise StaleEditError(f"{describe_treatment_key(old)} is no longer stored (changed on another "
+                             "workstation?); reload")
+    if current != old:
+        raise StaleEditError(f"{describe_treatment_key(old)} was changed on another workstation since you "
+                             "opened it; reload to see the other changes")
+    if treatment_key(new) != treatment_key(old) and any(treatment_key(t) == treatment_key(new) for t in stored):
         raise DuplicateError(f"{describe_treatment_key(new)} is recorded already; edit that one instead")
     replaced = _delete_treatment(session, pid, old)
-    if replaced is None:
-        raise NotFoundError(f"{describe_treatment_key(old)} is no longer stored (changed elsewhere?); reload")
+    assert replaced is not None  # found above, under the patient's lock
     insert_treatments(session, [(pid, new)])
     audit.record(session, audit.Change("update", "treatment", treatment_audit_key(new), mrn,
                                        before=_treatment_values(replaced), after=_treatment_values(new)))

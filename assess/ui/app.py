@@ -54,8 +54,13 @@ def run_window(db_url: str | None) -> int:
     app.setApplicationDisplayName("assess")
     try:
         db = open_database(database_url(db_url))
-    except AssessError as error:
+    except AssessError as error:  # a damaged file, an unreachable server: said in the window too, not only stderr
+        from PySide6.QtWidgets import QMessageBox
+
         print(f"assess: {error}", file=sys.stderr)
+        box = QMessageBox(QMessageBox.Icon.Critical, "assess cannot open the database", str(error))
+        box.setObjectName("database_error")
+        box.exec()
         return 1
     from assess.services.clinic import idle_lock_minutes
     from assess.services.users import needs_login

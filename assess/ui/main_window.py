@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from assess.db import Database
-from assess.domain import ToxinSession, Treatment
+from assess.domain import PatientDetails, ToxinSession, Treatment
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError
 from assess.labels import words
@@ -39,7 +39,7 @@ from assess.services.clinic import (
 )
 from assess.services.history import last_weight, patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
-from assess.services.visits import add_goal, record_treatment, replace_treatment
+from assess.services.visits import add_goal, add_treatment, replace_treatment
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
@@ -265,12 +265,18 @@ class MainWindow(QMainWindow):
         mrn = self.mrn
         with self.db.transaction() as session:
             current, version = patient_details(session, mrn)
+        read_at = [version]  # the version the form shows; a reload moves it on
 
         def save(details):  # type: ignore[no-untyped-def]
             with self.db.transaction() as session:
-                update_patient(session, mrn, details, version)
+                read_at[0] = update_patient(session, mrn, details, read_at[0])
 
-        details = PatientDialog.ask(self, current, save)
+        def reload() -> PatientDetails:
+            with self.db.transaction() as session:
+                stored, read_at[0] = patient_details(session, mrn)
+            return stored
+
+        details = PatientDialog.ask(self, current, save, reload)
         if details is not None:
             self.patients.refresh()
             self.open_patient(details.mrn)
@@ -408,7 +414,7 @@ class MainWindow(QMainWindow):
             return
         try:
             with self.db.transaction() as session:
-                record_treatment(session, record.mrn, treatment)
+                add_treatment(session, record.mrn, treatment)
         except AssessError as error:
             show_error(self, "Treatment not saved", error)
             return
@@ -471,9 +477,11 @@ class MainWindow(QMainWindow):
         if change is None:
             return
         try:
+            stopped, new = change
             with self.db.transaction() as session:
-                for period in change:
-                    record_treatment(session, record.mrn, period)
+                # Against the period as read: a correction saved elsewhere meanwhile is not overwritten.
+                replace_treatment(session, record.mrn, old, stopped)
+                add_treatment(session, record.mrn, new)
         except AssessError as error:
             show_error(self, "Dose change not saved", error)
             return
@@ -546,8 +554,8 @@ class MainWindow(QMainWindow):
             return
         try:
             with self.db.transaction() as session:
-                set_hidden_muscle_groups(session, chosen[0])
-                set_clinic_letterhead(session, chosen[1])
+                set_hidden_muscle_groups(session, chosen[0], expected=hidden)
+                set_clinic_letterhead(session, chosen[1], expected=letterhead)
         except AssessError as error:
             show_error(self, "Clinic settings not saved", error)
             return

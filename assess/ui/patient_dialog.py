@@ -13,27 +13,32 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from assess.domain import DIAGNOSES, SEXES, Contact, PatientDetails
-from assess.errors import AssessError, DuplicateError, RecordError
+from assess.errors import AssessError, DuplicateError, RecordError, StaleEditError
 from assess.labels import words
 from assess.scoring.scales import GMFCS
 
 SaveDetails = Callable[[PatientDetails], None]
+ReloadDetails = Callable[[], PatientDetails]  # the details as stored now (saved on another workstation)
 _PCP_FIELDS = ("name", "practice", "address", "phone", "fax", "email")
 
 
 class PatientDialog(QDialog):
-    def __init__(self, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails) -> None:
+    def __init__(self, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails,
+                 reload: ReloadDetails | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if initial else "New patient")
         self.setMinimumWidth(560)
         self._save = save
+        self._reload = reload
         self.result_details: PatientDetails | None = None
         self.mrn = self._line("MRN", "Medical record number")
         self.family_name = self._line("Family name", "Family name")
@@ -69,20 +74,29 @@ class PatientDialog(QDialog):
         self.general_error.setStyleSheet("color: #b00020;")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
+        # Offered when another workstation saved this patient first: show their details, then edit again.
+        self.reload_button = QPushButton("&Reload the saved details")
+        self.reload_button.setAccessibleName("Reload the patient's saved details")
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.hide()
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.general_error, 1)
+        error_row.addWidget(self.reload_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(pcp_box)
-        layout.addWidget(self.general_error)
+        layout.addLayout(error_row)
         layout.addWidget(buttons)
         self._fill(initial)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails) -> PatientDetails | None:
+    def ask(cls, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails,
+            reload: ReloadDetails | None = None) -> PatientDetails | None:
         """Show the dialog; `save` is called on Save and the dialog stays open while it refuses."""
-        dialog = cls(parent, initial, save)
+        dialog = cls(parent, initial, save, reload)
         dialog.exec()
         return dialog.result_details
 
@@ -135,6 +149,19 @@ class PatientDialog(QDialog):
             for name in _PCP_FIELDS:
                 self.pcp[name].setText(getattr(initial.primary_care, name) or "")
 
+    def reload(self) -> None:
+        """Replace the form with the details as stored now; the next Save goes over those."""
+        if self._reload is None:
+            return
+        try:
+            stored = self._reload()
+        except AssessError as error:
+            self._show_error("", str(error))
+            return
+        self._fill(stored)
+        self._show_error("", "Reloaded: these are the details as saved on the other workstation.")
+        self.general_error.setStyleSheet("color: #1b5e20;")
+
     def details(self) -> PatientDetails:
         """What the form says, as typed (the services check it)."""
         def text(edit: QLineEdit) -> str | None:
@@ -156,6 +183,8 @@ class PatientDialog(QDialog):
         for label in self.errors.values():
             label.hide()
         self.general_error.hide()
+        self.general_error.setStyleSheet("color: #b00020;")
+        self.reload_button.hide()
         if key not in self.errors:
             self.general_error.setText(message)
             self.general_error.show()
@@ -173,6 +202,11 @@ class PatientDialog(QDialog):
             return
         except DuplicateError as error:
             self._show_error("mrn", str(error))
+            return
+        except StaleEditError as error:
+            self._show_error("", f"Not saved: {error}. Nothing was overwritten; reload, then make your change "
+                                 "again.")
+            self.reload_button.setVisible(self._reload is not None)
             return
         except AssessError as error:
             self._show_error("", str(error))

@@ -22,8 +22,10 @@ class VisitContext:
 
 def load_visit_context(db: Database, mrn: str, visit_date: dt.date, visit_type: str) -> VisitContext:
     with db.transaction() as session:
-        record = patient_history(session, mrn)
+        # The version first: should another workstation save between the two reads, the editor holds a newer
+        # visit than its version says, and its save is refused as stale rather than overwriting unseen work.
         version = visit_version(session, mrn, visit_date, visit_type)
+        record = patient_history(session, mrn)
     stored = next((v for v in record.visits if v.key == (visit_date, visit_type)), None)
     earlier = [v for v in record.visits if v.date < visit_date and v.findings]
     return VisitContext(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -24,7 +25,7 @@ from assess.actor import ADDENDUM, SIGN, SINGLE_USER, allows
 from assess.db import Database
 from assess.domain import Visit
 from assess.drafts import DraftStore, VisitDraft
-from assess.errors import AssessError, RecordError
+from assess.errors import AssessError, RecordError, StaleEditError
 from assess.labels import words
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
@@ -48,6 +49,20 @@ ORDER_NAMES = {"pairs": "Left, right, next group", "all_left_then_right": "All l
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     messages.show_error(parent, title, error)  # looked up at call time, so tests can replace either name
+
+
+def ask_reload(parent: QWidget | None, error: StaleEditError) -> bool:
+    """Another workstation saved this visit first: True when the clinician wants to see their version."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Visit not saved", str(error), QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setObjectName("stale_visit_message")
+    box.setInformativeText("Nothing was overwritten: their visit and your values are both kept. Reload shows the "
+                           "visit as they saved it; you can then put your values back over it, or keep theirs.")
+    reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload)
+    box.exec()
+    return box.clickedButton() is reload
 
 
 def _now() -> str:
@@ -208,6 +223,12 @@ class VisitEditor(QWidget):
         self.restore_button.hide()
         self.worsening_line = WorseningLine()
         self._asked_about = ""  # the worsening the trigger checklist was last asked for at save
+        self.put_back_button = QPushButton("Put back my values")
+        self.put_back_button.setAccessibleName("Put back the values that were not saved")
+        self.put_back_button.setToolTip("Your values, refused because the visit was saved elsewhere, over theirs")
+        self.put_back_button.clicked.connect(self.put_back_refused)
+        self.put_back_button.hide()
+        self._refused: Visit | None = None
 
         tools = QHBoxLayout()
         for label, widget in (("&Template", self.template), ("&Order", self.order)):
@@ -230,6 +251,7 @@ class VisitEditor(QWidget):
         banners.addWidget(self.addenda_label)
         banner_row.addLayout(banners, 1)
         banner_row.addWidget(self.restore_button)
+        banner_row.addWidget(self.put_back_button)
 
         exam = QWidget()
         exam_layout = QVBoxLayout(exam)
@@ -382,10 +404,14 @@ class VisitEditor(QWidget):
                 version = record_visit(session, self.mrn, visit, expected_version=self.version or 0)
         except AssessError as error:  # a refusal, or the server gone: the draft keeps it all
             self.save_draft()
+            self._announce("Not saved — your changes are kept in the draft")
+            if isinstance(error, StaleEditError):
+                if ask_reload(self, error):
+                    self.reload()
+                return False
             if isinstance(error, RecordError):
                 self.grid.point_at(error.path)
             show_error(self, "Visit not saved", error)
-            self._announce("Not saved — your changes are kept in the draft")
             return False
         self.version = version
         self.stored = visit
@@ -394,6 +420,8 @@ class VisitEditor(QWidget):
         self._restored = False
         self.undo_stack.setClean()
         self.banner.hide()
+        self.put_back_button.hide()
+        self._refused = None
         self._announce(f"Saved {_now()}")
         self.visit_saved.emit(self.mrn)
         return True
@@ -450,6 +478,35 @@ class VisitEditor(QWidget):
         findings = self.stored.findings if self.stored else ()
         self.addenda_label.setText(addenda_html(self.addenda, findings))
         self.addenda_label.setVisible(bool(self.addenda))
+
+    def reload(self) -> None:
+        """Show the visit as stored now (saved on another workstation); the values it refused can be put back."""
+        self._refused = self.visit()
+        context = load_visit_context(self.db, self.mrn, self.visit_date, self.visit_type)
+        self.stored, self.version = context.stored, context.version
+        if self.stored is not None:
+            self.clinician = self.stored.clinician  # as when opened: the examiner of a stored visit stays its author
+        self.read_only = self.stored is not None and self.stored.status == "signed"
+        self._load(self.stored)
+        self.undo_stack.clear()
+        self._restored = False
+        if self.read_only:
+            self._set_read_only()
+            return
+        clinician = f" by {self.stored.clinician}" if self.stored else ""
+        self._set_banner(f"Reloaded: this is the visit as saved on another workstation{clinician}. Your values are "
+                         "not saved; put them back over it, or go on from theirs.")
+        self.put_back_button.show()
+        self._announce("Reloaded the visit saved elsewhere")
+
+    def put_back_refused(self) -> None:
+        """The clinician's refused values over the reloaded visit, to be saved knowingly (against its version)."""
+        if self._refused is None:
+            return
+        self.restore(VisitDraft(self.mrn, self._refused, self.version, dt.datetime.now(dt.UTC)))
+        self._refused = None
+        self.put_back_button.hide()
+        self._set_banner("Your values are back, over the visit saved elsewhere. Save (Ctrl+S) to keep them.")
 
     # --- events ----------------------------------------------------------------------------------
     def _on_field_edited(self, name: str, before: Any, after: Any) -> None:

@@ -36,6 +36,8 @@ def sqlite_db(tmp_path: Path) -> Database:
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[Exception]:
     shown: list[Exception] = []
     monkeypatch.setattr(visit_editor, "show_error", lambda _parent, _title, error: shown.append(error))
+    # A stale save asks whether to reload: these tests answer "keep editing" (test_stale_edits clicks the box).
+    monkeypatch.setattr(visit_editor, "ask_reload", lambda _parent, error: shown.append(error) and False)
     return shown
 
 
