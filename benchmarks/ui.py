@@ -160,17 +160,24 @@ def trend_figures(window: Any, app: Any) -> list[Row]:
     groups = [view.trends.what.itemData(i) for i in range(view.trends.what.count())]
     examined = [g for g in groups if g and not g.startswith("visit:")
                 and "not examined" not in view.trends.what.itemText(view.trends.what.findData(g))]
-    times = []
+    switch, whole = [], []
     for n in range(20):
         group = examined[n % len(examined)]
         begin = time.perf_counter()
-        view.trends.show_group(group, ("mas", "tardieu")[n % 2])  # as a click on the body map does
+        view.trends.show_group(group, "mas")  # as a click on the body map or Up/Down does
         app.processEvents()  # the chart and the body map's outline painted, as the user sees them
-        times.append((time.perf_counter() - begin) * 1000)
+        switch.append((time.perf_counter() - begin) * 1000)
+    for n in range(10):
+        begin = time.perf_counter()
+        view.trends.show_group(examined[n % len(examined)], "tardieu")  # angles: scaled anew, drawn whole
+        app.processEvents()
+        whole.append((time.perf_counter() - begin) * 1000)
     view.pages.setCurrentIndex(0)
     return [("first trend chart shown (imports matplotlib once)", f"{first:.0f} ms", "—"),
-            ("switch muscle group, 10 years of visits, redrawn (median of 20)",
-             f"{statistics.median(times):.0f} ms (max {max(times):.0f})", "≤ 50 ms")]
+            ("switch muscle group, MAS chart, 10 years of visits (median of 20)",
+             f"{statistics.median(switch):.0f} ms (max {max(switch):.0f})", "≤ 50 ms"),
+            ("redraw a chart whole, Tardieu R1/R2, 10 years of visits (median of 10)",
+             f"{statistics.median(whole):.0f} ms (max {max(whole):.0f})", "≤ 50 ms")]
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from assess.scoring.scales import FINDING_SCALES
 # line style and marker, so they read apart in greyscale print too.
 SIDE_STYLE = {"left": {"color": "#0072B2", "linestyle": "-", "marker": "o"},
               "right": {"color": "#D55E00", "linestyle": "--", "marker": "s"}}
+TITLE_GID = "trend-title"  # the Axes' own title: changed in place by a new group, never removed
 TITLES = {"mas": "Modified Ashworth Scale", "tardieu_x": "Tardieu X (quality of reaction)",
           "tardieu_r1": "Tardieu R1 (angle of catch), degrees", "tardieu_r2": "Tardieu R2 (full range), degrees",
           "prom": "Passive range of motion, degrees", "mrc": "MRC strength", "asas": "ASAS"}
@@ -35,26 +36,45 @@ TITLES = {"mas": "Modified Ashworth Scale", "tardieu_x": "Tardieu X (quality of 
 
 def plot_scale(ax: Any, scale: str, left: Sequence[Point], right: Sequence[Point], title: str = "") -> None:
     """One scale of one muscle group, left and right together, over time (MAS on its ordinal axis)."""
-    for side, points in (("left", left), ("right", right)):
-        if points:
-            ax.plot([p.date for p in points], [p.value for p in points], label=side.capitalize(),
-                    linewidth=1.6, markersize=5, **SIDE_STYLE[side])
+    _scale_frame(ax, scale)
+    _scale_lines(ax, left, right, title)
+
+
+def _scale_frame(ax: Any, scale: str) -> None:
+    """What a scale's chart shows whatever the group: grades on the y axis, the MAS colour bands, the label."""
     if scale in FINDING_SCALES:
         grades = FINDING_SCALES[scale].grades
         ax.set_yticks([g.value for g in grades], [g.label for g in grades])
         ax.set_ylim(min(g.value for g in grades) - 0.3, max(g.value for g in grades) + 0.3)
-        if scale == "mas":  # the clinic's MAS colours as faint bands behind the grades
-            for grade in grades:
-                ax.axhspan(grade.value - 0.25, grade.value + 0.25, color=palette.MAS_COLOURS[grade.label],
-                           alpha=0.35, linewidth=0, zorder=0)
+        if scale == "mas":  # the clinic's MAS colours as faint bands behind the grades, as one artist
+            from matplotlib.collections import PolyCollection
+
+            bands = [[(0, g.value - 0.25), (1, g.value - 0.25), (1, g.value + 0.25), (0, g.value + 0.25)]
+                     for g in grades]
+            ax.add_collection(PolyCollection(
+                bands, facecolors=[palette.MAS_COLOURS[g.label] for g in grades], alpha=0.35, linewidths=0,
+                zorder=0, transform=ax.get_yaxis_transform()), autolim=False)
     ax.set_ylabel(TITLES.get(scale, scale))
-    if title:
-        ax.set_title(title, fontsize=10, loc="left")
     ax.grid(True, axis="y", alpha=0.3)
-    if left or right:
+
+
+def _scale_lines(ax: Any, left: Sequence[Point], right: Sequence[Point], title: str,
+                 legend: bool = True) -> list[Any]:
+    """The group's own part: its two lines, the legend and the title; returned, for a window to redraw alone."""
+    artists: list[Any] = []
+    for side, points in (("left", left), ("right", right)):
+        if points:
+            artists += ax.plot([p.date for p in points], [p.value for p in points], label=side.capitalize(),
+                               linewidth=1.6, markersize=5, **SIDE_STYLE[side])
+    if title:
+        heading = ax.set_title(title, fontsize=10, loc="left", y=1.0, pad=5)  # a set y: no layout pass
+        heading.set_gid(TITLE_GID)
+        artists.append(heading)
+    if legend and (left or right):
         # Above the plot, right of the title: never over the points of the first years.
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
-                  borderaxespad=0.1)
+        artists.append(ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False,
+                                 borderaxespad=0.1))
+    return artists
 
 
 def plot_dynamic_component(ax: Any, r1: Sequence[Point], r2: Sequence[Point], side: str) -> None:
@@ -74,37 +94,51 @@ def plot_dynamic_component(ax: Any, r1: Sequence[Point], r2: Sequence[Point], si
 DRUG_COLOURS = ("#E69F00", "#CC79A7", "#F0E442", "#999999")  # Okabe-Ito orange, reddish purple, yellow, grey
 
 
-def _bands(ax: Any, spans: Sequence[tuple[dt.date, dt.date]], low: float, high: float, **style: Any) -> None:
+LANES = {"toxin": 3.0, "drug": 2.0, "pump": 1.0, "other": 0.0}
+
+
+def _bands(ax: Any, spans: Sequence[tuple[dt.date, dt.date]], low: float, high: float, **style: Any) -> list[Any]:
     """Time spans as one collection (one artist however many spans: a long history redraws fast)."""
     if not spans:
-        return
+        return []
     from matplotlib.collections import PolyCollection
     from matplotlib.dates import date2num
 
-    boxes = [[(x0, low), (x0, high), (x1, high), (x1, low)]
-             for x0, x1 in ((date2num(a), date2num(b)) for a, b in spans)]  # type: ignore[no-untyped-call]
-    ax.add_collection(PolyCollection(boxes, linewidths=0, **style), autolim=False)
+    starts = date2num([a for a, _ in spans])  # type: ignore[no-untyped-call]
+    ends = date2num([b for _, b in spans])  # type: ignore[no-untyped-call]
+    boxes = [[(x0, low), (x0, high), (x1, high), (x1, low)] for x0, x1 in zip(starts, ends, strict=True)]
+    return [ax.add_collection(PolyCollection(boxes, linewidths=0, **style), autolim=False)]
 
 
-def _marks(ax: Any, days: Sequence[dt.date], y: float, **style: Any) -> None:
-    if days:
-        ax.plot(list(days), [y] * len(days), linestyle="none", **style)
+def _marks(ax: Any, days: Sequence[dt.date], y: float, **style: Any) -> list[Any]:
+    return list(ax.plot(list(days), [y] * len(days), linestyle="none", **style)) if days else []
 
 
 def plot_treatments(ax: Any, treatments: Sequence[Treatment], muscle_group: str | None = None) -> None:
     """The treatment lane under a chart, on the same time axis: toxin sessions with their effect window
     (emphasised when they reached the charted group), drugs and pump dose as step lines, SDR and
     surgery as vertical lines, therapy and orthoses as bands. Each kind is drawn as one artist."""
-    lanes = {"toxin": 3.0, "drug": 2.0, "pump": 1.0, "other": 0.0}
+    plot_toxin_sessions(ax, treatments, muscle_group)
+    _other_treatments(ax, treatments)
+
+
+def plot_toxin_sessions(ax: Any, treatments: Sequence[Treatment], muscle_group: str | None) -> list[Any]:
+    """Toxin sessions (▼) and their effect windows in the lane, dark where they reached the charted group;
+    the artists are returned (they are the lane's only part that changes with the group)."""
     ax.xaxis_date()
-    today = dt.date.today()
     sessions = [t for t in treatments if isinstance(t, ToxinSession)]
     hit = [s for s in sessions if muscle_group is None or any(g == muscle_group for g, _ in injected_sites(s))]
     missed = [s for s in sessions if s not in hit]
-    _bands(ax, [effect_window(s) for s in missed], 2.55, 3.5, facecolor="#009E73", alpha=0.08)
-    _bands(ax, [effect_window(s) for s in hit], 2.55, 3.5, facecolor="#009E73", alpha=0.35)
-    _marks(ax, [s.date for s in missed], lanes["toxin"], marker="v", color="#9a9a9a", markersize=7)
-    _marks(ax, [s.date for s in hit], lanes["toxin"], marker="v", color="#009E73", markersize=7)
+    return [*_bands(ax, [effect_window(s) for s in missed], 2.55, 3.5, facecolor="#009E73", alpha=0.08),
+            *_bands(ax, [effect_window(s) for s in hit], 2.55, 3.5, facecolor="#009E73", alpha=0.35),
+            *_marks(ax, [s.date for s in missed], LANES["toxin"], marker="v", color="#9a9a9a", markersize=7),
+            *_marks(ax, [s.date for s in hit], LANES["toxin"], marker="v", color="#009E73", markersize=7)]
+
+
+def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
+    lanes = LANES
+    ax.xaxis_date()
+    today = dt.date.today()
     for t in treatments:
         if isinstance(t, (Sdr, Surgery)):
             ax.axvline(t.date, color="#333333", linewidth=1.2, linestyle="-" if isinstance(t, Sdr) else "-.")
@@ -159,7 +193,16 @@ GROUP_CHARTS: dict[str, str] = {
 
 def trend_axes(figure: Any) -> tuple[Any, Any]:
     """The chart over its treatment lane, sharing one time axis; the same layout in the window and the PDF."""
+    from matplotlib.transforms import ScaledTranslation
+
     chart, lane = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.35], "hspace": 0.06})
+    # Axis labels at fixed places (the y label 40 points left of the axis): matplotlib otherwise measures
+    # every tick label of both axes at each draw to place them, a third of a redraw.
+    left = chart.transAxes + ScaledTranslation(-40 / 72, 0, figure.dpi_scale_trans)
+    chart.yaxis.set_label_coords(0, 0.5, transform=left)
+    for ax in (chart, lane):
+        ax.xaxis.set_label_coords(0.5, -0.2)
+    lane.yaxis.set_label_coords(0, 0.5, transform=left)
     return chart, lane
 
 
@@ -173,25 +216,42 @@ def chart_title(group: str | None, chart: str) -> str:
     return f"{group_name(group)} — {SHORT_NAMES[chart]}"
 
 
-def _date_ticks(ax: Any, span_days: int) -> None:
-    """Years on a long history, months on a short one. Fixed-step locators: the automatic date locator
-    (dateutil rules) costs more than the rest of an axis when a chart is redrawn."""
-    import matplotlib.dates as mdates
+def _date_ticks(ax: Any, first: dt.date, last: dt.date) -> None:
+    """Years on a long history, months on a short one, as fixed ticks: matplotlib's date locators run
+    dateutil rules on every draw, which cost more than the rest of the axis when a chart is redrawn."""
+    from matplotlib.dates import date2num
 
-    if span_days > 3 * 365:
-        step = max(1, span_days // (365 * 10) + 1)
-        locator: Any = mdates.YearLocator(step)  # type: ignore[no-untyped-call]
-        formatter: Any = mdates.DateFormatter("%Y")  # type: ignore[no-untyped-call]
+    span = (last - first).days
+    if span > 3 * 365:
+        step = max(1, span // (365 * 10) + 1)
+        ticks = [dt.date(year, 1, 1) for year in range(first.year, last.year + 2, step)]
+        labels = [str(t.year) for t in ticks]
     else:
-        locator = mdates.MonthLocator(interval=max(1, span_days // (30 * 8) + 1))  # type: ignore[no-untyped-call]
-        formatter = mdates.DateFormatter("%b\n%Y")  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(formatter)
+        step = max(1, span // (30 * 8) + 1)
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month + 1, step)
+        ticks = [dt.date(m // 12, m % 12 + 1, 1) for m in months]
+        labels = [f"{t:%b}\n{t.year}" for t in ticks]
+    inside = [(t, label) for t, label in zip(ticks, labels, strict=True) if first <= t <= last]
+    ax.set_xticks([float(date2num(t)) for t, _ in inside], [label for _, label in inside])  # type: ignore[no-untyped-call]
 
 
-def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | None, chart: str) -> bool:
+# Charts whose frame (grades on the y axis, MAS bands) is the same for every muscle group: a window that
+# switches groups redraws only the group's own artists over the saved frame (swap_group).
+FIXED_FRAME_CHARTS = frozenset({"mas", "tardieu_x", "mrc"})
+
+
+def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | None, chart: str,
+               legend: bool = True) -> bool:
     """A muscle group's chart (group, one of GROUP_CHARTS) or a visit score's (group None, one of
-    VISIT_SCORES) over its treatment lane; False when nothing of it was ever recorded (the chart says so)."""
+    VISIT_SCORES) over its treatment lane; False when nothing of it was ever recorded (the chart says so).
+    Without `legend`, the caller says which line is which (the window does, under the chart)."""
+    return draw_trend_parts(chart_ax, lane_ax, record, group, chart, legend)[0]
+
+
+def draw_trend_parts(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | None, chart: str,
+                     legend: bool = True) -> tuple[bool, list[Any]]:
+    """draw_trend, also returning the artists that belong to the muscle group alone (for swap_group):
+    empty when the chart's frame itself depends on the group (angles are scaled to their values)."""
     from matplotlib.ticker import AutoLocator, ScalarFormatter
 
     # Emptied rather than cleared: Axes.clear() rebuilds every tick, the costliest part of a redraw.
@@ -204,7 +264,7 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
     chart_ax.yaxis.set_major_locator(AutoLocator())
     chart_ax.yaxis.set_major_formatter(ScalarFormatter())
     chart_ax.set_autoscaley_on(True)
-    drawn = False
+    drawn, group_artists = False, list[Any]()
     if group is None:
         points = visit_score_series(record.visits, record.goals, chart)
         label, low, high = VISIT_SCORES[chart]
@@ -216,20 +276,24 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
         if chart == "gas_t":
             chart_ax.axhline(50, color="#777777", linewidth=0.8, linestyle=":")
         chart_ax.set_ylabel(label.split(" (")[0], fontsize=8)
-        chart_ax.set_title(label, fontsize=10, loc="left")
+        chart_ax.set_title(label, fontsize=10, loc="left", y=1.0, pad=5)
         chart_ax.grid(True, axis="y", alpha=0.3)
     elif chart == "tardieu":
+        angles: list[float] = []
         for side in ("left", "right"):
             r1, r2 = (series(record.visits, group, side, s) for s in ("tardieu_r1", "tardieu_r2"))
             if r1 or r2:
                 plot_dynamic_component(chart_ax, r1, r2, side)
+                angles += [p.value for p in (*r1, *r2)]
                 drawn = True
-        chart_ax.relim()
-        chart_ax.autoscale_view(scalex=False)
+        if angles:  # the limits from the values themselves (autoscaling walks every artist again)
+            low, high = min(angles), max(angles)
+            margin = max(5.0, (high - low) * 0.08)
+            chart_ax.set_ylim(low - margin, high + margin)
         chart_ax.set_ylabel("Tardieu angle, degrees", fontsize=8)
-        chart_ax.set_title(chart_title(group, chart), fontsize=10, loc="left")
+        chart_ax.set_title(chart_title(group, chart), fontsize=10, loc="left", y=1.0, pad=5)
         chart_ax.grid(True, axis="y", alpha=0.3)
-        if drawn:
+        if drawn and legend:
             from matplotlib.lines import Line2D
 
             # One row: sides by colour, R1 and R2 by marker and line; the shading is the dynamic component.
@@ -239,19 +303,51 @@ def draw_trend(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str | 
                         Line2D([], [], color="#444444", marker="^", linestyle=":", label="R2 full range")]
             chart_ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5,
                             frameon=False, ncol=4, borderaxespad=0.1, handlelength=1.5, columnspacing=0.8)
+    elif chart in FIXED_FRAME_CHARTS:
+        _scale_frame(chart_ax, chart)
+        chart_ax.set_ylabel(TITLES.get(chart, chart).split(" (")[0].split(",")[0], fontsize=8)
+        drawn, group_artists = _group_part(chart_ax, lane_ax, record, group, chart, legend)
     else:
         left, right = (series(record.visits, group, side, chart) for side in ("left", "right"))
-        plot_scale(chart_ax, chart, left, right, chart_title(group, chart))
+        _scale_frame(chart_ax, chart)
+        _scale_lines(chart_ax, left, right, chart_title(group, chart), legend)
         chart_ax.set_ylabel(TITLES.get(chart, chart).split(" (")[0].split(",")[0], fontsize=8)
         drawn = bool(left or right)
-    if not drawn:
+    if not drawn and not group_artists:
         chart_ax.set_yticks([])
-        chart_ax.text(0.5, 0.5, "Not recorded at any visit yet", transform=chart_ax.transAxes, ha="center",
-                      va="center", color="#555555")
-    plot_treatments(lane_ax, record.treatments, group)
+        chart_ax.text(0.5, 0.5, NOT_RECORDED, transform=chart_ax.transAxes, ha="center", va="center",
+                      color="#555555")
+    if group_artists:
+        _other_treatments(lane_ax, record.treatments)
+    else:
+        plot_treatments(lane_ax, record.treatments, group)
     days = [v.date for v in record.visits] + [treatment_date(t) for t in record.treatments]
     first, last = (min(days), max(days)) if days else (dt.date.today() - dt.timedelta(days=365), dt.date.today())
     chart_ax.set_xlim(first - dt.timedelta(days=30), last + dt.timedelta(days=45))
-    _date_ticks(lane_ax, (last - first).days)
+    _date_ticks(lane_ax, first - dt.timedelta(days=30), last + dt.timedelta(days=45))
     chart_ax.tick_params(labelbottom=False)
-    return drawn
+    return drawn, group_artists
+
+
+NOT_RECORDED = "Not recorded at any visit yet"
+
+
+def _group_part(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str, chart: str,
+                legend: bool) -> tuple[bool, list[Any]]:
+    left, right = (series(record.visits, group, side, chart) for side in ("left", "right"))
+    artists = _scale_lines(chart_ax, left, right, chart_title(group, chart), legend)
+    drawn = bool(left or right)
+    if not drawn:
+        artists.append(chart_ax.text(0.5, 0.5, NOT_RECORDED, transform=chart_ax.transAxes, ha="center",
+                                     va="center", color="#555555"))
+    return drawn, artists + plot_toxin_sessions(lane_ax, record.treatments, group)
+
+
+def swap_group(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: str, chart: str,
+               previous: Sequence[Any], legend: bool = True) -> tuple[bool, list[Any]]:
+    """Another muscle group on a chart drawn by draw_trend_parts with the same record and chart (one of
+    FIXED_FRAME_CHARTS): only `previous`, the group artists it returned, are replaced."""
+    for artist in previous:
+        if artist.get_gid() != TITLE_GID:
+            artist.remove()
+    return _group_part(chart_ax, lane_ax, record, group, chart, legend)

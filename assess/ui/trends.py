@@ -34,6 +34,25 @@ VISIT_PREFIX = "visit:"
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg)"
 
 
+LANE_KEY = ("Lane below: ▼ toxin session with its expected effect (3 days to 16 weeks) shaded, darker when it "
+            "reached this group; drugs and pump dose as lines; SDR and surgery as vertical lines; therapy and "
+            "orthoses as pink bands.")
+
+
+def chart_key(group: str | None, chart: str) -> str:
+    """Which line is which, under the chart (coloured words, as the lines are drawn)."""
+    left = '<span style="color:#0072B2">Left ● solid blue</span>'
+    right = '<span style="color:#D55E00">right ■ dashed orange</span>'
+    if group is None:
+        lines = "The visit's score, ● at each visit."
+    elif chart == "tardieu":
+        lines = ('<span style="color:#0072B2">Left blue</span>, <span style="color:#D55E00">right orange</span>; '
+                 "R1 (catch) ▼ solid, R2 (full range) ▲ dotted; shaded between: the dynamic component (R2 − R1).")
+    else:
+        lines = f"{left}, {right}."
+    return f"{lines} {LANE_KEY}"
+
+
 def examined_groups(record: PatientRecord) -> set[str]:
     return {f.muscle_group for v in record.visits for f in v.findings}
 
@@ -55,6 +74,9 @@ class TrendsPanel(QWidget):
         self._body_background: Any = None
         self._dirty = True
         self._body_dirty = True
+        self._frame: tuple[int, str] | None = None  # the record and scale whose frame is saved
+        self._chart_background: Any = None
+        self._group_artists: list[Any] = []  # drawn over the saved frame (animated)
         self.what = QComboBox()
         self.what.setAccessibleName("What to chart: a muscle group or a visit score")
         self.chart = QComboBox()
@@ -79,10 +101,7 @@ class TrendsPanel(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart_area = QVBoxLayout()
         self.chart_area.addWidget(self.message, 1)
-        self.legend = QLabel("Left ● solid blue, right ■ dashed orange. Lane below: ▼ toxin session with its "
-                             "expected effect (3 days to 16 weeks) shaded, darker when it reached this group; "
-                             "drugs and pump dose as lines; SDR and surgery as vertical lines; therapy and "
-                             "orthoses as pink bands.")
+        self.legend = QLabel(chart_key(None, "mas"))
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #555;")
         self.body_area = QVBoxLayout()
@@ -106,6 +125,7 @@ class TrendsPanel(QWidget):
         previous = self.what.currentData()
         self.record = record
         self._body_dirty = True
+        self._frame = None  # a new record: a new frame (and an id() may be reused by a later record)
         examined = examined_groups(record)
         self.what.blockSignals(True)
         self.what.clear()
@@ -173,6 +193,7 @@ class TrendsPanel(QWidget):
         self.canvas.setAccessibleName("Trend chart")
         self.canvas.setMinimumHeight(260)
         self.canvas.mpl_connect("resize_event", self._keep_margins)
+        self.canvas.mpl_connect("draw_event", self._on_chart_drawn)
         self.chart_area.removeWidget(self.message)
         self.message.hide()
         self.chart_area.addWidget(self.canvas, 1)
@@ -187,18 +208,47 @@ class TrendsPanel(QWidget):
         """Draws the chosen chart; False when nothing of it was recorded. `now` paints before returning."""
         if self.record is None:
             return False
-        from assess.reports.charts import draw_trend
+        from assess.reports.charts import FIXED_FRAME_CHARTS, draw_trend_parts, swap_group
 
         self._ensure_canvas()
         assert self.axes is not None
         group, chart = self.choice()
-        drawn = draw_trend(*self.axes, self.record, group, chart)
         self._dirty = False
+        frame = (id(self.record), chart) if group is not None and chart in FIXED_FRAME_CHARTS else None
+        if frame is not None and frame == self._frame and self._chart_background is not None:
+            # Same record and scale: the frame (axes, grades, MAS bands, the other treatments) is saved;
+            # only the group's lines, legend, title and toxin emphasis are drawn over it.
+            drawn, self._group_artists = swap_group(*self.axes, self.record, str(group), chart,
+                                                    self._group_artists, legend=False)
+            self._blit_group()
+            return drawn
+        for artist in self._group_artists:
+            artist.set_animated(False)  # the title stays on the Axes: drawn as usual again
+        # The key to the lines is the label under the chart: a matplotlib legend is laid out at every draw.
+        drawn, self._group_artists = draw_trend_parts(*self.axes, self.record, group, chart, legend=False)
+        self.legend.setText(chart_key(group, chart))
+        self._frame, self._chart_background = frame, None
+        for artist in self._group_artists:
+            artist.set_animated(True)  # left out of the saved frame, drawn over it
         if now:
             self.canvas.draw()
         else:
             self.canvas.draw_idle()
         return drawn
+
+    def _on_chart_drawn(self, _event: object) -> None:
+        """After a full draw, the picture without the group's artists is the frame; then they are drawn."""
+        self._chart_background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._blit_group()
+
+    def _blit_group(self) -> None:
+        if self._chart_background is None:
+            return
+        self.canvas.restore_region(self._chart_background)
+        for artist in self._group_artists:
+            artist.set_animated(True)
+            artist.axes.draw_artist(artist) if artist.axes is not None else self.figure.draw_artist(artist)
+        self.canvas.blit(self.figure.bbox)
 
     def redraw_body_map(self) -> None:
         """The body map of the record's latest MAS grades, the charted group outlined."""
@@ -284,9 +334,19 @@ class TrendsPanel(QWidget):
         """Saves the chart as shown, as PNG or SVG by the file's suffix (PNG when it has none)."""
         if path.suffix.lower() not in (".png", ".svg"):
             path = path.with_suffix(".png")
-        if self.canvas is None or self._dirty:
-            self.redraw(now=True)
-        self.figure.savefig(path, dpi=200 if path.suffix.lower() == ".png" else 100, facecolor="white")
+        from assess.reports.charts import draw_trend
+
+        self._ensure_canvas()
+        assert self.axes is not None and self.record is not None
+        for artist in self._group_artists:
+            artist.set_animated(False)
+        group, chart = self.choice()
+        try:  # a file is drawn whole, with its own legend (it leaves the window's key behind)
+            draw_trend(*self.axes, self.record, group, chart, legend=True)
+            self.figure.savefig(path, dpi=200 if path.suffix.lower() == ".png" else 100, facecolor="white")
+        finally:
+            self._group_artists, self._frame = [], None
+            self.redraw(now=True)  # the window's own drawing again
         return path
 
     def _ask_export(self) -> None:

@@ -185,3 +185,34 @@ def test_a_click_on_the_body_map_charts_that_group_and_outlines_it(qtbot: QtBot)
     outlined = [view.trends.regions[p] for p in view.trends.regions
                 if any(o.get_xy().tolist() == p.get_xy().tolist() for o in view.trends._overlays)]
     assert sorted(outlined) == [("plantarflexors_knee_extended", "left"), ("plantarflexors_knee_extended", "right")]
+
+
+def test_switching_groups_over_the_saved_frame_shows_what_a_whole_drawing_shows(qtbot: QtBot) -> None:
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from assess.reports.charts import draw_trend, trend_axes
+
+    record = max(demo_patients(30, seed=3, today=dt.date(2026, 11, 30)), key=lambda r: len(r.visits))
+    view = _view(qtbot, record)
+    view.pages.setCurrentWidget(view.trends)
+    trends = view.trends
+    examined = [g for g in (trends.what.itemData(i) for i in range(trends.what.count()))
+                if g and not g.startswith("visit:")
+                and "not examined" not in trends.what.itemText(trends.what.findData(g))]
+    trends.show_group(examined[0])
+    trends.redraw(now=True)
+    trends.show_group(examined[1])  # the fast path: the frame is kept, the group's artists are blitted
+    assert trends._chart_background is not None
+    shown = np.asarray(trends.canvas.buffer_rgba()).copy()
+    # The same chart drawn whole, as the report draws it, on a figure of the same size and margins.
+    figure = Figure(figsize=trends.figure.get_size_inches(), dpi=trends.figure.dpi)
+    FigureCanvasAgg(figure)
+    pars = trends.figure.subplotpars
+    figure.subplots_adjust(left=pars.left, right=pars.right, top=pars.top, bottom=pars.bottom)
+    draw_trend(*trend_axes(figure), record, examined[1], "mas", legend=False)  # the window keys it below
+    figure.canvas.draw()
+    whole = np.asarray(figure.canvas.buffer_rgba())
+    assert shown.shape == whole.shape
+    assert (shown == whole).all()  # pixel for pixel the same picture
