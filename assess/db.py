@@ -207,6 +207,12 @@ class Database:
     def kind(self) -> str:
         return self.engine.dialect.name
 
+    def check_file(self) -> None:
+        """SQLite's quick_check of the file (DatabaseError naming it when damaged); nothing for a server."""
+        path = sqlite_path(self.url)
+        if path is not None:
+            quick_check(self.engine, path)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back whole on any error.
@@ -230,13 +236,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, migrate: bool = True) -> Database:
-    """Open (creating and migrating on first use) the database at url, or the default one."""
+def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True) -> Database:
+    """Open (creating and migrating on first use) the database at url, or the default one.
+
+    A SQLite file is checked first (quick_check). Without `check_file` the caller runs `Database.check_file`
+    itself (the window does, beside its start: the check reads the whole file); a file about to be
+    upgraded is checked here all the same, so a damaged file is never migrated.
+    """
     resolved = database_url(url)
     engine = make_engine(resolved)
     path = sqlite_path(resolved)
     try:
-        if path is not None:
+        if path is not None and (check_file or (migrate and current_revision(engine) != SCHEMA_REVISION)):
             quick_check(engine, path)
         if migrate:
             upgrade(engine, resolved)

@@ -53,7 +53,7 @@ def run_window(db_url: str | None) -> int:
     app.setApplicationName("assess")
     app.setApplicationDisplayName("assess")
     try:
-        db = open_database(database_url(db_url))
+        db = open_database(database_url(db_url), check_file=False)  # checked beside the start, below
     except AssessError as error:  # a damaged file, an unreachable server: said in the window too, not only stderr
         from PySide6.QtWidgets import QMessageBox
 
@@ -82,8 +82,12 @@ def run_window(db_url: str | None) -> int:
     screen = window.screen().availableGeometry()
     window.resize(max(1024, int(screen.width() * 0.95)), max(700, int(screen.height() * 0.95)))
     window.show()
+    from assess.ui.file_check import check_beside_start
+
+    check = check_beside_start(db, window)
     window.offer_restored_drafts()
     try:
         return app.exec()
     finally:
+        check.wait()
         db.close()

@@ -239,16 +239,17 @@ class TrendsPanel(QWidget):
     def _on_chart_drawn(self, _event: object) -> None:
         """After a full draw, the picture without the group's artists is the frame; then they are drawn."""
         self._chart_background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._blit_group()
+        self._blit_group(paint=False)  # a full draw is painted next anyway (blitting here would repaint twice)
 
-    def _blit_group(self) -> None:
+    def _blit_group(self, paint: bool = True) -> None:
         if self._chart_background is None:
             return
         self.canvas.restore_region(self._chart_background)
         for artist in self._group_artists:
             artist.set_animated(True)
             artist.axes.draw_artist(artist) if artist.axes is not None else self.figure.draw_artist(artist)
-        self.canvas.blit(self.figure.bbox)
+        if paint:
+            self.canvas.blit(self.figure.bbox)
 
     def redraw_body_map(self) -> None:
         """The body map of the record's latest MAS grades, the charted group outlined."""
@@ -321,7 +322,8 @@ class TrendsPanel(QWidget):
         canvas.restore_region(self._body_background)
         for overlay in self._overlays:
             overlay.axes.draw_artist(overlay)
-        canvas.blit(canvas.figure.bbox)
+        if _event is None:  # after a full draw, its own paint shows the overlay: no second repaint
+            canvas.blit(canvas.figure.bbox)
 
     def _on_region_picked(self, event: Any) -> None:
         site = self.regions.get(event.artist)
