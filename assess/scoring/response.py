@@ -136,10 +136,13 @@ def cycle_responses(visits: Sequence[Visit], treatments: Sequence[Treatment]) ->
     """Every toxin session x injected group and side, oldest session first (rows of the response table)."""
     sessions = sorted((t for t in treatments if isinstance(t, ToxinSession)), key=lambda s: s.date)
     rows = []
+    by_site: dict[tuple[str, str], list[Visit]] = {}  # each group and side's examinations, sorted once
     for n, session in enumerate(sessions):
         following = sessions[n + 1].date if n + 1 < len(sessions) else None
         for group, side in sorted(injected_sites(session)):
-            examined = _examined(visits, group, side)
+            if (group, side) not in by_site:
+                by_site[(group, side)] = _examined(visits, group, side)
+            examined = by_site[(group, side)]
             before = next((v for v in reversed(examined) if v.date <= session.date), None)
             window = [v for v in examined if session.date + RESPONSE_FROM <= v.date <= session.date + RESPONSE_TO
                       and (following is None or v.date <= following)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,15 @@ from assess.services.access import USER, current_actor, has_users, require
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost (about 50 ms a check)
 # Checked when the name is unknown, so an unknown name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """An unknown user's name is checked against this, so it takes as long as a wrong password. Made on
+    first use, not at import: hashing costs about 0.1 s, which every start of the window would pay."""
+    return _HASHER.hash("not a password of anyone")
+
+
 FREE_FAILURES = 3  # mistyping happens: the first failures cost nothing more than the pause
 MAX_DELAY = 300.0
 FAILURE_PAUSE = 0.5  # seconds each refused attempt waits before answering
@@ -108,7 +117,7 @@ def check_login(session: Session, name: str, password: str, now: dt.datetime | N
     row = session.execute(select(USER).where(USER.c.name == name.strip())).first()
     if row is None:
         with contextlib.suppress(VerificationError):
-            _HASHER.verify(_DUMMY_HASH, password)
+            _HASHER.verify(_dummy_hash(), password)
         audit.record(session, audit.Change("login_failed", "user", name, after={"reason": "unknown user"}),
                      Actor(name, "unknown", here))
         return "wrong user name or password"
