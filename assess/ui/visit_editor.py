@@ -42,6 +42,7 @@ from assess.ui.visit_layout import VisitSections, VisitSplitter
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
 from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, visit_worsening, worsening_text
 
+WORSENING_DELAY_MS = 150  # the worsening line follows the typing this long after the last key
 AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
 TEMPLATE_NAMES = {"both": "Upper and lower limbs", "lower": "Lower limbs", "upper": "Upper limbs"}
 ORDER_NAMES = {"pairs": "Left, right, next group", "all_left_then_right": "All left, then all right"}
@@ -223,6 +224,10 @@ class VisitEditor(QWidget):
         self.restore_button.hide()
         self.worsening_line = WorseningLine()
         self._asked_about = ""  # the worsening the trigger checklist was last asked for at save
+        self._worsening_timer = QTimer(self)
+        self._worsening_timer.setSingleShot(True)
+        self._worsening_timer.setInterval(WORSENING_DELAY_MS)
+        self._worsening_timer.timeout.connect(self._refresh_worsening)
         self.put_back_button = QPushButton("Put back my values")
         self.put_back_button.setAccessibleName("Put back the values that were not saved")
         self.put_back_button.setToolTip("Your values, refused because the visit was saved elsewhere, over theirs")
@@ -519,7 +524,8 @@ class VisitEditor(QWidget):
         if not self.read_only and not self._autosave.isActive():
             self._autosave.start()
         self._refresh_buttons()
-        self._refresh_worsening()
+        # Judged a moment after the typing stops: the keystroke itself stays as fast as before.
+        self._worsening_timer.start()
 
     # --- worsening -------------------------------------------------------------------------------
     def _refresh_worsening(self) -> None:

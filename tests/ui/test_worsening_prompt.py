@@ -62,19 +62,20 @@ def _stored(db: Database) -> Visit | None:
 
 def test_the_line_names_each_group_that_got_worse_as_it_is_typed(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     editor = _editor(qtbot, db, tmp_path)
-    assert editor.worsening_line.isHidden()
+    line = editor.worsening_line
+    assert line.isHidden()
     _grade(editor, "knee_flexors", "left", ["3"])
-    assert editor.worsening_line.isVisible()
-    assert editor.worsening_line.text().startswith(
+    qtbot.waitUntil(line.isVisible)  # a moment after the typing stops
+    assert line.text().startswith(
         "▲ Worse: left knee flexors (hamstrings) MAS 1 → 3 (since 2025-03-02). Look for a trigger")
     _grade(editor, "hip_adductors", "left", ["1"])  # 1+ → 1 is better: not named
-    assert "hip adductors" not in editor.worsening_line.text()
     editor.details.triggers.boxes["uti"].click()
-    assert editor.worsening_line.text().endswith("1 trigger(s) ticked.")
+    qtbot.waitUntil(lambda: line.text().endswith("1 trigger(s) ticked."))
+    assert "hip adductors" not in line.text()
     editor.undo()
     editor.undo()
     editor.undo()
-    assert editor.worsening_line.isHidden()  # undone: nothing worse any more
+    qtbot.waitUntil(line.isHidden)  # undone: nothing worse any more
 
 
 def test_saving_worsening_without_a_trigger_asks_the_checklist_and_keeps_what_is_ticked(
