@@ -55,7 +55,8 @@ def _alerts_in_worker(url: str, ids: Sequence[int], as_of: dt.date) -> list[Aler
     from assess.bulk import collector_paused
     from assess.db import open_database
 
-    db = open_database(url, migrate=False)  # its own connections: none is shared across processes
+    # Its own connections (none is shared across processes); the parent has checked the file already.
+    db = open_database(url, migrate=False, check_file=False)
     try:
         with collector_paused(), db.transaction() as session:
             return alerts_of(session, ids, as_of, load_limits())
