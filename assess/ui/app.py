@@ -42,7 +42,6 @@ def run_window(db_url: str | None) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
-    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from assess.db import database_url, open_database
@@ -87,14 +86,8 @@ def run_window(db_url: str | None) -> int:
 
     check = check_beside_start(db, window)
     window.offer_restored_drafts()
-    code = 1
     try:
-        code = app.exec()
-        return code
+        return app.exec()
     finally:
         check.wait()
-        if code != 0:  # ended by a damaged file: the window goes with the database it showed
-            window.close()
-            window.deleteLater()
-            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         db.close()

@@ -255,7 +255,7 @@ def test_quit_at_the_login_dialog_ends_assess_before_any_record_shows(qtbot: QtB
     when_modal(qtbot, quit_login)
     assert run_window(clinic.url) == 0
     assert seen == ["login_dialog"]
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
 def test_after_logging_in_the_window_opens_with_its_idle_lock(qtbot: QtBot, clinic: Database,
