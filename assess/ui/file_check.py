@@ -36,7 +36,7 @@ def check_beside_start(db: Database, window: QWidget) -> FileCheck:
         box = QMessageBox(QMessageBox.Icon.Critical, "assess cannot open the database", message, parent=window)
         box.setObjectName("database_error")
         box.exec()
-        window.close()  # nothing more is shown of a damaged database
+        window.hide()  # nothing more is shown of it (hide: closing the last window would post a quit that lingers)
         QApplication.exit(1)
 
     check.failed.connect(damaged)
