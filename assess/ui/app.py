@@ -82,12 +82,12 @@ def run_window(db_url: str | None) -> int:
     screen = window.screen().availableGeometry()
     window.resize(max(1024, int(screen.width() * 0.95)), max(700, int(screen.height() * 0.95)))
     window.show()
-    from assess.ui.file_check import check_beside_start
+    from assess.ui.file_check import check_beside_start, end_after_damage
 
     check = check_beside_start(db, window)
     window.offer_restored_drafts()
     try:
         return app.exec()
     finally:
-        check.wait()
+        end_after_damage(window, check)
         db.close()

@@ -20,11 +20,13 @@ class FileCheck(QThread):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.damaged = False
 
     def run(self) -> None:
         try:
             self.db.check_file()
         except AssessError as error:
+            self.damaged = True
             self.failed.emit(str(error))
 
 
@@ -37,8 +39,18 @@ def check_beside_start(db: Database, window: QWidget) -> FileCheck:
         box.setObjectName("database_error")
         box.exec()
         window.hide()  # nothing more is shown of it (hide: closing the last window would post a quit that lingers)
-        QApplication.exit(1)
+        QApplication.exit(1)  # run_window then deletes the window (end_after_damage)
 
     check.failed.connect(damaged)
     check.start()
     return check
+
+
+def end_after_damage(window: QWidget, check: FileCheck) -> None:
+    """After the event loop: a window whose database is damaged is deleted at once, with every timer and
+    child it holds, so nothing of it acts later (the process may go on: a test, an embedding program)."""
+    import shiboken6
+
+    check.wait()
+    if check.damaged:
+        shiboken6.delete(window)
