@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -62,3 +63,16 @@ def database(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)
     yield db
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests() -> Iterator[None]:
+    """Python's cycle collector runs at the end of each test, not at some moment of a later one.
+
+    A Qt object held only in a reference cycle (a widget and a slot that names it) is otherwise deleted
+    whenever the collector happens to run, which can be in the middle of a later test's paint; where it
+    runs depends on how much every earlier test allocated, so a crash would come and go with unrelated
+    tests. Collected here, the test that made the cycle is the one that pays for it.
+    """
+    yield
+    gc.collect()
