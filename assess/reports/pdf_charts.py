@@ -84,9 +84,9 @@ def _responses(rows: Sequence[tuple[str, ...]], note: str, st: Styles, width: fl
     extra = []
     for n, row in enumerate(rows, start=1):
         table_rows.append([Paragraph(text(cell), st.cell) for cell in row])
-        if row[-1].startswith("yes"):
-            extra.append(("TEXTCOLOR", (6, n), (6, n), colors.HexColor(BETTER)))
-    fractions = (0.15, 0.17, 0.07, 0.16, 0.16, 0.14, 0.15)
+        if row[3].startswith("yes"):
+            extra.append(("TEXTCOLOR", (3, n), (3, n), colors.HexColor(BETTER)))
+    fractions = (0.13, 0.18, 0.07, 0.14, 0.16, 0.16, 0.16)
     return [Spacer(1, 8), _heading("Response to botulinum toxin (latest sessions)", st),
             grid_table(table_rows, [width * f for f in fractions], extra), Spacer(1, 3),
             Paragraph(text(note), st.small)]

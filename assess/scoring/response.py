@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assess.domain import Goal, ToxinSession, Treatment, Visit
-from assess.labels import words
 from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import groups_of_muscle
 from assess.scoring.scales import FINDING_SCALES, MAS
@@ -180,8 +179,9 @@ def _finding_text(visit: Visit | None, group: str, side: str) -> str:
     return f"{visit.date}: " + (", ".join(parts) if parts else "examined")
 
 
-RESPONSE_HEADERS = ("Session", "Muscle group", "Side", "Before", "Best in 2–16 weeks", "At next session",
-                    "Responder")
+# The verdict next to the group it is about, the evidence after it: in a narrow window it stays in view.
+RESPONSE_HEADERS = ("Session", "Muscle group", "Side", "Responder", "Before", "Best in 2–16 weeks",
+                    "At next session")
 
 
 def response_cells(row: CycleResponse, group_title: str) -> tuple[str, ...]:
@@ -192,7 +192,7 @@ def response_cells(row: CycleResponse, group_title: str) -> tuple[str, ...]:
         verdict += f" (MAS {row.mas_before} → {row.mas_best})"
     elif row.responder and row.r1_before is not None and row.r1_best is not None:
         verdict += f" (R1 {row.r1_before:g}° → {row.r1_best:g}°)"
-    return (f"{row.session.date} {words(row.session.product)} {row.session.total_units:g} U", group_title, row.side,
+    return (f"{row.session.date} {row.session.total_units:g} U", group_title, row.side, verdict,
             _finding_text(row.before, row.muscle_group, row.side),
             _finding_text(row.best, row.muscle_group, row.side),
-            _finding_text(row.at_next_session, row.muscle_group, row.side), verdict)
+            _finding_text(row.at_next_session, row.muscle_group, row.side))

@@ -17,7 +17,7 @@ from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 class ResponseModel(RowsTableModel[CycleResponse]):
     """Newest session first; a responder in blue, a non-responder in orange, always said in words too."""
 
-    SESSION, GROUP, SIDE, BEFORE, BEST, NEXT, RESPONDER = range(7)
+    SESSION, GROUP, SIDE, RESPONDER, BEFORE, BEST, NEXT = range(7)
     HEADERS = RESPONSE_HEADERS
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:

@@ -37,7 +37,7 @@ def test_the_injected_group_is_charted_with_the_reason_and_its_response(database
                                                 "time; injected with botulinum toxin on 2025-03-10."),
         (None, "penn_frequency", "Penn spasm frequency over time.")]  # Penn recorded at both visits
     assert ("plantarflexors_knee_extended", "left", "1+") in trends.body_map
-    assert [r[-1] for r in trends.responses] == ["yes (MAS 3 → 1+)", "yes (MAS 2 → 1)"]
+    assert [r[3] for r in trends.responses] == ["yes (MAS 3 → 1+)", "yes (MAS 2 → 1)"]
     assert "10° or more" in trends.response_note
 
 

@@ -133,8 +133,8 @@ def test_the_response_table_judges_each_injected_group_and_side(qtbot: QtBot) ->
     model = view.response_model
     rows = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
     assert view.pages.tabText(2) == "To&xin response (2)"
-    assert rows[0][1:] == ["Ankle plantarflexors (knee extended)", "left", "2025-03-02: MAS 3, R1 -15°",
-                           "2025-06-09: MAS 1+, R1 0°", "—", "yes (MAS 3 → 1+)"]
+    assert rows[0][1:] == ["Ankle plantarflexors (knee extended)", "left", "yes (MAS 3 → 1+)",
+                           "2025-03-02: MAS 3, R1 -15°", "2025-06-09: MAS 1+, R1 0°", "—"]
     assert rows[0][ResponseModel.SESSION].startswith("2025-03-10")
     assert rows[1][ResponseModel.RESPONDER] == "yes (MAS 2 → 1)"
 
