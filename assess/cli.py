@@ -25,6 +25,15 @@ class UsageError(AssessError):
     """The command was given wrong arguments (exit status 2)."""
 
 
+def _signed_record_arguments(p: argparse.ArgumentParser) -> None:
+    """Which record `sign` and `addendum` are about: a patient's visit (--type) or toxin session (--product)."""
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--date", required=True, type=_iso_date, metavar="DATE")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--type", metavar="VISIT_TYPE", help="the visit's type (e.g. follow_up)")
+    which.add_argument("--product", metavar="PRODUCT", help="the toxin session's product")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assess",
@@ -113,20 +122,12 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("sign", help="sign a visit or a toxin session (clinicians)",
                             description="Sign a saved visit (--type) or toxin session (--product) of a patient. "
                             "A signed record is never changed; correct it with 'assess addendum'.")
-    p.add_argument("mrn", metavar="MRN")
-    p.add_argument("--date", required=True, type=_iso_date, metavar="DATE")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--type", metavar="VISIT_TYPE", help="the visit's type (e.g. follow_up)")
-    which.add_argument("--product", metavar="PRODUCT", help="the toxin session's product")
+    _signed_record_arguments(p)
 
     p = commands.add_parser("addendum", help="add a correction to a signed record (clinicians)",
                             description="Append an addendum to a signed visit (--type) or toxin session "
                             "(--product); the signed original is kept as it was.")
-    p.add_argument("mrn", metavar="MRN")
-    p.add_argument("--date", required=True, type=_iso_date, metavar="DATE")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--type", metavar="VISIT_TYPE")
-    which.add_argument("--product", metavar="PRODUCT")
+    _signed_record_arguments(p)
     p.add_argument("--text", required=True, help="what was wrong and what is right")
 
     p = commands.add_parser("db", help="database upkeep", description="Database upkeep.")

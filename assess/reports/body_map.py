@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assess import palette
+from assess.scoring.scales import MAS
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 Point = tuple[float, float]
 Site = tuple[str, str]  # (muscle group code, side)
 
-MAS_GRADES: tuple[str, ...] = ("0", "1", "1+", "2", "3", "4")
+MAS_GRADES: tuple[str, ...] = tuple(g.label for g in MAS.grades)
 # Not examined must not pass for MAS 0 (near-white): a mid-light grey, hatched, so it differs in texture too.
 NOT_EXAMINED_FILL = "#d9d9d9"
 NOT_EXAMINED_HATCH = "////"

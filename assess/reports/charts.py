@@ -136,14 +136,13 @@ def plot_toxin_sessions(ax: Any, treatments: Sequence[Treatment], muscle_group: 
 
 
 def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
-    lanes = LANES
     ax.xaxis_date()
     today = dt.date.today()
     for t in treatments:
         if isinstance(t, (Sdr, Surgery)):
             ax.axvline(t.date, color="#333333", linewidth=1.2, linestyle="-" if isinstance(t, Sdr) else "-.")
             name = "SDR" if isinstance(t, Sdr) else t.procedure
-            ax.annotate(name if len(name) <= 16 else name[:15] + "…", (t.date, lanes["other"] + 0.5),
+            ax.annotate(name if len(name) <= 16 else name[:15] + "…", (t.date, LANES["other"] + 0.5),
                         xytext=(3, 0), textcoords="offset points", fontsize=6.5, va="center")
     _bands(ax, [(t.start, t.end or today) for t in treatments if isinstance(t, (Therapy, Orthosis))],
            -0.5, 0.25, facecolor="#CC79A7", alpha=0.25)
@@ -156,7 +155,7 @@ def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
     for n, (drug, periods) in enumerate(drugs.items()):
         periods.sort(key=lambda p: p.start)
         # Each drug on its own row of the lane (two drugs at once must not hide each other).
-        y = lanes["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
+        y = LANES["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
         ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
                   color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
         previous, last_label = None, None
@@ -170,13 +169,13 @@ def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]
     if doses:
         top = max(d for _, d in doses) or 1.0
-        ax.step([d for d, _ in doses], [lanes["pump"] - 0.4 + 0.8 * v / top for _, v in doses], where="post",
+        ax.step([d for d, _ in doses], [LANES["pump"] - 0.4 + 0.8 * v / top for _, v in doses], where="post",
                 color="#56B4E9", linewidth=1.5)
-        ax.annotate(f"ITB {doses[-1][1]:g} µg/day", (doses[-1][0], lanes["pump"] + 0.45), fontsize=7,
+        ax.annotate(f"ITB {doses[-1][1]:g} µg/day", (doses[-1][0], LANES["pump"] + 0.45), fontsize=7,
                     ha="right", color="#2a6f97")
         _marks(ax, [t.date for t in treatments if isinstance(t, PumpEvent) and t.event == "refill"],
-               lanes["pump"] - 0.45, marker="|", color="#56B4E9", markersize=8)
-    ax.set_yticks(list(lanes.values()), ["Toxin", "Drugs", "Pump", "Surgery,\ntherapy"], fontsize=7)
+               LANES["pump"] - 0.45, marker="|", color="#56B4E9", markersize=8)
+    ax.set_yticks(list(LANES.values()), ["Toxin", "Drugs", "Pump", "Surgery,\ntherapy"], fontsize=7)
     ax.set_ylim(-0.6, 3.6)
     ax.grid(False)
 

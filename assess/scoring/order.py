@@ -24,8 +24,8 @@ from assess.domain import (
 from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES_BY_CODE, SIDES, side_sort_key
 
 _MUSCLE_ORDER = {code: i for i, code in enumerate(MUSCLES_BY_CODE)}
-_GROUP_ORDER = {group.code: i for i, group in enumerate(MUSCLE_GROUPS)}
-_GROUPS = len(_GROUP_ORDER)
+GROUP_ORDER = {group.code: i for i, group in enumerate(MUSCLE_GROUPS)}
+_GROUPS = len(GROUP_ORDER)
 _VISIT_TYPE_ORDER = {code: i for i, code in enumerate(VISIT_TYPES)}
 _KIND_ORDER = {code: i for i, code in enumerate(TREATMENT_KINDS)}
 
@@ -43,7 +43,7 @@ def finding_key(finding: Finding) -> tuple[int, str, int]:
     """Findings: catalogue order of muscle groups (clinic's own after, by code), then left before right."""
     # Inlined group_sort_key/side_sort_key: this runs once per finding of every import.
     group = finding.muscle_group
-    return (_GROUP_ORDER.get(group, _GROUPS), group, 0 if finding.side == "left" else 1)
+    return (GROUP_ORDER.get(group, _GROUPS), group, 0 if finding.side == "left" else 1)
 
 
 def visit_key(visit: Visit) -> tuple[dt.date, int]:

@@ -116,8 +116,8 @@ class CycleResponse:
         return MAS.rank(self.mas_before) - MAS.rank(self.mas_best)
 
 
-def _examined(visits: Sequence[Visit], group: str, side: str) -> list[Visit]:
-    return [v for v in sorted(visits, key=lambda v: v.date) if v.finding(group, side) is not None]
+def _examined(ordered: Sequence[Visit], group: str, side: str) -> list[Visit]:
+    return [v for v in ordered if v.finding(group, side) is not None]
 
 
 def _better(a: Visit, b: Visit, group: str, side: str) -> bool:
@@ -135,12 +135,13 @@ def cycle_responses(visits: Sequence[Visit], treatments: Sequence[Treatment]) ->
     """Every toxin session x injected group and side, oldest session first (rows of the response table)."""
     sessions = sorted((t for t in treatments if isinstance(t, ToxinSession)), key=lambda s: s.date)
     rows = []
-    by_site: dict[tuple[str, str], list[Visit]] = {}  # each group and side's examinations, sorted once
+    ordered = sorted(visits, key=lambda v: v.date)
+    by_site: dict[tuple[str, str], list[Visit]] = {}  # each group and side's examinations, found once
     for n, session in enumerate(sessions):
         following = sessions[n + 1].date if n + 1 < len(sessions) else None
         for group, side in sorted(injected_sites(session)):
             if (group, side) not in by_site:
-                by_site[(group, side)] = _examined(visits, group, side)
+                by_site[(group, side)] = _examined(ordered, group, side)
             examined = by_site[(group, side)]
             before = next((v for v in reversed(examined) if v.date <= session.date), None)
             window = [v for v in examined if session.date + RESPONSE_FROM <= v.date <= session.date + RESPONSE_TO

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from assess.domain import PatientRecord, ToxinSession, Treatment, Visit, treatment_date
 from assess.report_content import TrendChart, Trends
 from assess.scoring.change import worsening
-from assess.scoring.muscles import MUSCLE_GROUPS, group_name
+from assess.scoring.muscles import group_name
+from assess.scoring.order import GROUP_ORDER
 from assess.scoring.response import (
     RESPONDER_R1_DEGREES,
     cycle_responses,
@@ -27,7 +28,6 @@ from assess.scoring.scales import MAS
 
 MAX_GROUP_CHARTS = 4
 RESPONSE_SESSIONS = 4  # the latest sessions in the response table; the window shows them all
-CATALOGUE_ORDER = {g.code: n for n, g in enumerate(MUSCLE_GROUPS)}
 RESPONSE_NOTE = (f"Responder: MAS down by one grade or more, or the Tardieu catch angle R1 opened by "
                  f"{RESPONDER_R1_DEGREES:g}° or more, at the best examination 2 to 16 weeks after the session "
                  "compared with the last one before it.")
@@ -52,7 +52,7 @@ def _chosen_groups(history: PatientRecord, visit: Visit, given: Sequence[Treatme
         for f in visit.findings:
             if f.mas is not None:
                 tone[f.muscle_group] = max(tone.get(f.muscle_group, 0), MAS.rank(f.mas))
-        for group in sorted(tone, key=lambda g: (-tone[g], CATALOGUE_ORDER[g]))[:2]:
+        for group in sorted(tone, key=lambda g: (-tone[g], GROUP_ORDER[g]))[:2]:
             if tone[group] >= MAS.rank("1+"):
                 reasons[group] = "the highest tone at this visit"
     return reasons
@@ -62,7 +62,7 @@ def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment
     """The body map, up to four MAS trend charts and the Penn chart, and the latest toxin responses."""
     history = _history(record, visit)
     charts = []
-    for group, reason in sorted(_chosen_groups(history, visit, given).items(), key=lambda g: CATALOGUE_ORDER[g[0]]):
+    for group, reason in sorted(_chosen_groups(history, visit, given).items(), key=lambda g: GROUP_ORDER[g[0]]):
         points = [len(series(history.visits, group, side, "mas")) for side in ("left", "right")]
         if max(points) >= 2:
             charts.append(TrendChart(group, "mas", f"{group_name(group)}: Modified Ashworth Scale over time; "
@@ -73,7 +73,7 @@ def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment
     sessions = sorted({t.date for t in history.treatments if isinstance(t, ToxinSession)})[-RESPONSE_SESSIONS:]
     responses = tuple(response_cells(r, group_name(r.muscle_group))
                       for r in sorted(cycle_responses(history.visits, history.treatments),
-                                      key=lambda r: (r.session.date, CATALOGUE_ORDER[r.muscle_group]), reverse=True)
+                                      key=lambda r: (r.session.date, GROUP_ORDER[r.muscle_group]), reverse=True)
                       if r.session.date in sessions)
     grades = latest_mas(history.visits)
     if not charts and not responses and len(history.visits) < 2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from assess.domain import PatientRecord
-from assess.reports.charts import GROUP_CHARTS
+from assess.reports.charts import GROUP_CHARTS, SIDE_STYLE
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.response import VISIT_SCORES
 
@@ -41,12 +41,13 @@ LANE_KEY = ("Lane below: ▼ toxin session with its expected effect (3 days to 1
 
 def chart_key(group: str | None, chart: str) -> str:
     """Which line is which, under the chart (coloured words, as the lines are drawn)."""
-    left = '<span style="color:#0072B2">Left ● solid blue</span>'
-    right = '<span style="color:#D55E00">right ■ dashed orange</span>'
+    blue, orange = SIDE_STYLE["left"]["color"], SIDE_STYLE["right"]["color"]
+    left = f'<span style="color:{blue}">Left ● solid blue</span>'
+    right = f'<span style="color:{orange}">right ■ dashed orange</span>'
     if group is None:
         lines = "The visit's score, ● at each visit."
     elif chart == "tardieu":
-        lines = ('<span style="color:#0072B2">Left blue</span>, <span style="color:#D55E00">right orange</span>; '
+        lines = (f'<span style="color:{blue}">Left blue</span>, <span style="color:{orange}">right orange</span>; '
                  "R1 (catch) ▼ solid, R2 (full range) ▲ dotted; shaded between: the dynamic component (R2 − R1).")
     else:
         lines = f"{left}, {right}."
@@ -59,8 +60,6 @@ def examined_groups(record: PatientRecord) -> set[str]:
 
 class TrendsPanel(QWidget):
     """Chooser of what to chart (Up/Down switch groups at once), the chart with its treatment lane, export."""
-
-    group_shown = Signal(str)  # a muscle group code, or "" for a visit score
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,7 +165,6 @@ class TrendsPanel(QWidget):
         if self.isVisible():
             self.redraw()
             self._highlight(group)
-        self.group_shown.emit(group or "")
 
     # -- drawing ------------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from assess.domain import Visit
 from assess.drafts import DraftStore, VisitDraft
 from assess.errors import AssessError, RecordError, StaleEditError
 from assess.labels import words
+from assess.scoring.change import worsening
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
@@ -40,7 +41,7 @@ from assess.ui.visit_context import load_visit_context
 from assess.ui.visit_details import VisitDetailsPanel
 from assess.ui.visit_layout import VisitSections, VisitSplitter
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
-from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, visit_worsening, worsening_text
+from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, worsening_text
 
 WORSENING_DELAY_MS = 150  # the worsening line follows the typing this long after the last key
 AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
@@ -530,11 +531,11 @@ class VisitEditor(QWidget):
     # --- worsening -------------------------------------------------------------------------------
     def _refresh_worsening(self) -> None:
         visit = self.visit()
-        self.worsening_line.show_worsening(visit_worsening(self.record.visits, visit), len(visit.triggers))
+        self.worsening_line.show_worsening(worsening(self.record.visits, visit), len(visit.triggers))
 
     def _triggers_asked(self, visit: Visit) -> bool:
         """At save, worsening with no trigger ticked asks the trigger checklist once; False: back to the exam."""
-        flag = visit_worsening(self.record.visits, visit)
+        flag = worsening(self.record.visits, visit)  # against earlier days: the stored copy is left out
         if not flag or visit.triggers or self._asked_about == worsening_text(flag):
             return True
         dialog = TriggerDialog(flag, visit.triggers, self)

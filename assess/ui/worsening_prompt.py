@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from assess import palette
-from assess.domain import TRIGGERS, Visit
-from assess.scoring.change import Worsening, worsening
+from assess.domain import TRIGGERS
+from assess.scoring.change import Worsening
 from assess.scoring.muscles import group_name
 from assess.ui.visit_fields import CodeChecklist
 
@@ -30,11 +30,6 @@ def worsening_text(flag: Worsening) -> str:
     if flag.penn_up:
         parts.append(f"Penn spasm frequency {flag.penn_previous} → {flag.penn_current}")
     return "; ".join(parts)
-
-
-def visit_worsening(history: Sequence[Visit], visit: Visit) -> Worsening:
-    """The visit being examined against the patient's earlier visits (the stored copy of itself left out)."""
-    return worsening([v for v in history if v.key != visit.key], visit)
 
 
 class WorseningLine(QLabel):
