@@ -2,6 +2,6 @@
 
 import sys
 
-from assess.launcher import main
+from assess.cli.launcher import main
 
 sys.exit(main())

@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from assess import cli
-from assess.db import open_database
+from assess.cli import main as cli
 from assess.interchange.write import write_document
 from assess.services.history import patient_history
 from assess.services.interchange import export_records
 from assess.services.patients import find_patients
+from assess.storage.db import open_database
 
 Row = tuple[str, str, str, str]
 

@@ -70,11 +70,11 @@ def startup(url: str, repeats: int = 7) -> list[Row]:
 
 def _dense_patient(url: str) -> str:
     """A patient with 60 visits of 20 findings and a toxin session before each (ten years of care)."""
-    from assess.db import open_database
-    from assess.domain import Finding, Injection, PatientRecord, ToxinSession, Visit
     from assess.interchange.read import read_document
     from assess.interchange.write import write_document
+    from assess.record.domain import Finding, Injection, PatientRecord, ToxinSession, Visit
     from assess.services.interchange import import_records
+    from assess.storage.db import open_database
 
     groups = ("hip_flexors", "hip_adductors", "knee_flexors", "knee_extensors", "plantarflexors_knee_extended",
               "plantarflexors_knee_flexed", "ankle_invertors", "toe_flexors", "great_toe_extensor", "elbow_flexors")
@@ -101,7 +101,7 @@ def window_figures(url: str) -> list[Row]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from assess.db import open_database
+    from assess.storage.db import open_database
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pg_cluster import PostgresServer, postgres_bindir
 
-from assess.db import Database, open_database
+from assess.storage.db import Database, open_database
 
 REQUIRE_POSTGRES = os.environ.get("ASSESS_REQUIRE_POSTGRES") == "1"
 # Qt widgets in the tests draw on an offscreen surface: no display needed (set before any QApplication).

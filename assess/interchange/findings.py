@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assess.domain import Finding
 from assess.interchange.schema import schema
+from assess.record.domain import Finding
 
 
 class FindingInvalid(Exception):  # noqa: N818 - a verdict, not an error to show

@@ -6,7 +6,9 @@ import datetime as dt
 import math
 from typing import Any
 
-from assess.domain import (
+from assess.interchange.findings import FindingInvalid, read_finding
+from assess.interchange.schema import check_schema, json_path, reference_error
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -27,9 +29,7 @@ from assess.domain import (
     treatment_date,
     treatment_key,
 )
-from assess.errors import RecordError
-from assess.interchange.findings import FindingInvalid, read_finding
-from assess.interchange.schema import check_schema, json_path, reference_error
+from assess.record.errors import RecordError
 from assess.scoring.order import canonical_record
 
 Path = tuple[str | int, ...]

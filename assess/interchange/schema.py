@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
 
-from assess.errors import RecordError
+from assess.record.errors import RecordError
 
 FORMAT = "assess-record/1"
 

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from assess.domain import (
+from assess.interchange.schema import FORMAT
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -22,7 +23,6 @@ from assess.domain import (
     Visit,
     VisitScores,
 )
-from assess.interchange.schema import FORMAT
 from assess.scoring.order import canonical_record
 
 

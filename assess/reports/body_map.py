@@ -1,6 +1,6 @@
 """The body map: front and back outline with each muscle group's region coloured by its latest MAS per side.
 
-The drawing is data (resources/body_map.svg, drawn for assess); this module reads it once and draws it on a
+The drawing is data (assess/resources/body_map.svg, drawn for assess); this module reads it once and draws it on a
 matplotlib Axes, so the patient view and the PDF show the same picture. Clicking a region is left to the
 caller: draw_body_map returns which patch is which (group, side), for a pick_event handler.
 """
@@ -12,10 +12,11 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
-from assess import palette
+from assess.record import palette
+from assess.resources import resource
 from assess.scoring.scales import MAS
 
 if TYPE_CHECKING:
@@ -65,9 +66,9 @@ class Drawing:
     views: dict[Site, str]  # which view ("front"/"back") each region is drawn in
 
 
-def default_path() -> Path:
-    """resources/body_map.svg at the repository root, like resources/limits.json (scoring/limits.py)."""
-    return Path(__file__).resolve().parents[2] / "resources" / "body_map.svg"
+def default_path() -> Traversable:
+    """assess/resources/body_map.svg, inside the installed package (like the limits, scoring/limits.py)."""
+    return resource("body_map.svg")
 
 
 def _pairs(numbers: Sequence[float]) -> tuple[Point, ...]:

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from assess import palette
-from assess.domain import (
+from assess.record import palette
+from assess.record.domain import (
     OralMedication,
     Orthosis,
     PatientRecord,
@@ -19,7 +19,7 @@ from assess.domain import (
     Treatment,
     treatment_date,
 )
-from assess.labels import words
+from assess.record.labels import words
 from assess.scoring.muscles import group_name
 from assess.scoring.response import VISIT_SCORES, Point, effect_window, injected_sites, series, visit_score_series
 from assess.scoring.scales import FINDING_SCALES

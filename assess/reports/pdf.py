@@ -17,9 +17,9 @@ from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ignore[import-untyped]
 
-from assess.errors import AssessError
-from assess.report_content import ReportContent
+from assess.record.errors import AssessError
 from assess.reports import pdf_parts
+from assess.reports.content import ReportContent
 from assess.reports.pdf_parts import BOLD, DRAFT_RED, FONT, HEADING, MUTED, RULE, Styles
 
 # Where DejaVu is looked for, in order (Debian/Ubuntu, Fedora/Arch, a user's own fonts); matplotlib's copy

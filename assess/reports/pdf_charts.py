@@ -10,8 +10,8 @@ from typing import Any
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table  # type: ignore[import-untyped]
 
-from assess.palette import BETTER
-from assess.report_content import TrendChart, Trends
+from assess.record.palette import BETTER
+from assess.reports.content import TrendChart, Trends
 from assess.reports.pdf_parts import Styles, grid_table, text
 from assess.scoring.response import RESPONSE_HEADERS
 

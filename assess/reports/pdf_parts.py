@@ -21,8 +21,8 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
-from assess.palette import BETTER, MAS_COLOURS, WORSE
-from assess.report_content import ExamRow, ReportContent
+from assess.record.palette import BETTER, MAS_COLOURS, WORSE
+from assess.reports.content import ExamRow, ReportContent
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"

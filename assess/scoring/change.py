@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assess.domain import Finding, Visit
+from assess.record.domain import Finding, Visit
 from assess.scoring.order import finding_key
 from assess.scoring.scales import FINDING_SCALES, MAS
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assess.domain import OralMedication, Orthosis, PumpEvent, Therapy, ToxinSession, Treatment
+from assess.record.domain import OralMedication, Orthosis, PumpEvent, Therapy, ToxinSession, Treatment
 
 
 @dataclass(frozen=True)

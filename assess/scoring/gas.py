@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assess.domain import Goal, GoalScore
+from assess.record.domain import Goal, GoalScore
 
 RHO = 0.3
 

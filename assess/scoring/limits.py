@@ -1,4 +1,4 @@
-"""Every dose and schedule limit the safety checks use, as data with its source (resources/limits.json).
+"""Every dose and schedule limit the safety checks use, as data with its source (assess/resources/limits.json).
 
 CLINICAL.md ("Safety rules") asks that every limit the project ships carries its source and the day it was
 checked, so a clinician can see where a warning comes from. The numbers therefore live in a data file, never
@@ -12,8 +12,11 @@ import json
 import math
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+from assess.resources import resource
 
 FORMAT = "assess-limits/1"
 
@@ -151,18 +154,17 @@ def lowest_ceiling(limits: Iterable[Limit], weight_kg: float | None) -> tuple[fl
     return min(candidates, key=lambda c: c[0], default=None)
 
 
-def default_path() -> Path:
-    """Where the shipped limits are: resources/limits.json at the root of the repository."""
-    return Path(__file__).resolve().parents[2] / "resources" / "limits.json"
+def default_path() -> Traversable:
+    """Where the shipped limits are: assess/resources/limits.json, inside the installed package."""
+    return resource("limits.json")
 
 
-def load_limits(path: Path | None = None) -> LimitTable:
+def load_limits(path: Path | Traversable | None = None) -> LimitTable:
     """Read and check the limits file; the only I/O of assess.scoring.
 
-    Without a path the shipped file is read from `Path(__file__).resolve().parents[2] / "resources" /
-    "limits.json"`, i.e. the repository layout (assess/scoring/limits.py -> the repository root). The wheel
-    packages only `assess` (pyproject.toml), so an installed copy must either be given the path or have the
-    file placed at that spot; the file is kept outside the package so that clinicians review it as data.
+    Without a path the shipped file is read (assess/resources/limits.json, through importlib.resources, so
+    the same file is found in a checkout, an installed wheel and a bundle); it stays a JSON file of its own so
+    that clinicians review it as data.
 
     A file that is not valid JSON, is not `assess-limits/1`, or holds an entry with an unknown rule, a missing
     or ill-typed field, a wrong unit or a date that is not a real YYYY-MM-DD day is refused with a ValueError

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from assess.domain import (
+from assess.record.domain import (
     SYMPTOMS,
     TREATMENT_KINDS,
     TRIGGERS,

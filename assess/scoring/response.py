@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assess.domain import Goal, ToxinSession, Treatment, Visit
+from assess.record.domain import Goal, ToxinSession, Treatment, Visit
 from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import groups_of_muscle
 from assess.scoring.scales import FINDING_SCALES, MAS

@@ -3,7 +3,7 @@ follow-ups due, worsening.
 
 CLINICAL.md ("Safety rules"): warn, never silently block. Every function returns alerts for a clinician (or the
 primary care doctor) to read. Every dose, interval and pump number comes from the LimitTable
-(resources/limits.json, each row with its source); only the follow-up schedule below is written here.
+(assess/resources/limits.json, each row with its source); only the follow-up schedule below is written here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assess.domain import (
+from assess.record.domain import (
     TRIGGERS,
     OralMedication,
     PatientRecord,
@@ -27,7 +27,7 @@ from assess.domain import (
     age_in_years,
     treatment_date,
 )
-from assess.labels import count, words
+from assess.record.labels import count, words
 from assess.scoring.change import worsening
 from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.actor import SINGLE_USER, Actor, action_words, allows
-from assess.errors import PermissionDeniedError
-from assess.models import UserRow
+from assess.record.actor import SINGLE_USER, Actor, action_words, allows
+from assess.record.errors import PermissionDeniedError
 from assess.services.rows import table_of
+from assess.storage.models import UserRow
 
 USER = table_of(UserRow)
 

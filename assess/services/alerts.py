@@ -52,8 +52,8 @@ def alerts(session: Session, as_of: dt.date, mrns: Sequence[str] = (),
 
 
 def _alerts_in_worker(url: str, ids: Sequence[int], as_of: dt.date) -> list[Alert]:
-    from assess.bulk import collector_paused
-    from assess.db import open_database
+    from assess.storage.bulk import collector_paused
+    from assess.storage.db import open_database
 
     # Its own connections (none is shared across processes); the parent has checked the file already.
     db = open_database(url, migrate=False, check_file=False)

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from assess.actor import Actor
-from assess.models import AuditEventRow, AuditHeadRow, utcnow
+from assess.record.actor import Actor
 from assess.services.access import current_actor
 from assess.services.rows import table_of
+from assess.storage.models import AuditEventRow, AuditHeadRow, utcnow
 
 EVENT = table_of(AuditEventRow)
 HEAD = table_of(AuditHeadRow)

@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from assess.domain import Goal, PatientDetails, PatientRecord, Treatment, Visit
-from assess.errors import RecordError
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
+from assess.record.domain import Goal, PatientDetails, PatientRecord, Treatment, Visit
+from assess.record.errors import RecordError
 from assess.services.shape import check_shape
 
 

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from assess.actor import CLINIC_SETTINGS
-from assess.errors import RecordError, StaleEditError
-from assess.models import ClinicSettingRow, utcnow
-from assess.report_content import Clinic
+from assess.record.actor import CLINIC_SETTINGS
+from assess.record.errors import RecordError, StaleEditError
+from assess.reports.content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.locks import lock_named
 from assess.services.rows import table_of
+from assess.storage.models import ClinicSettingRow, utcnow
 
 SETTING = table_of(ClinicSettingRow)
 HIDDEN_GROUPS = "exam.hidden_muscle_groups"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from assess.demo import demo_patients
+from assess.demo.patients import demo_patients
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
 from assess.services.interchange import ImportReport, import_records

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from assess.domain import PatientRecord
+from assess.record.domain import PatientRecord
 from assess.scoring.change import FindingChange, latest_findings
 from assess.services.patients import patient_id
 from assess.services.rows import load_records

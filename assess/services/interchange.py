@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.actor import EXPORT, IMPORT
-from assess.domain import (
+from assess.record.actor import EXPORT, IMPORT
+from assess.record.domain import (
     Goal,
     PatientDetails,
     PatientRecord,
@@ -20,7 +20,7 @@ from assess.domain import (
     describe_treatment_key,
     treatment_key,
 )
-from assess.errors import ConflictError, NotFoundError
+from assess.record.errors import ConflictError, NotFoundError
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require

@@ -9,15 +9,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
-from assess.actor import EDIT_PATIENT
-from assess.domain import PatientDetails, PatientRecord
-from assess.errors import DuplicateError, NotFoundError, StaleEditError
-from assess.models import utcnow
+from assess.record.actor import EDIT_PATIENT
+from assess.record.domain import PatientDetails, PatientRecord
+from assess.record.errors import DuplicateError, NotFoundError, StaleEditError
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
 from assess.services.checks import check_details
 from assess.services.store import insert_patients
+from assess.storage.models import utcnow
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from assess.actor import REPORT
-from assess.domain import (
+from assess.record.actor import REPORT
+from assess.record.domain import (
     OralMedication,
     Orthosis,
     PatientRecord,
@@ -22,9 +22,9 @@ from assess.domain import (
     age_in_years,
     treatment_date,
 )
-from assess.errors import NotFoundError
-from assess.labels import words
-from assess.report_content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
+from assess.record.errors import NotFoundError
+from assess.record.labels import words
+from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
 from assess.scoring.change import latest_findings, worsening
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import visit_t_score

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from assess.domain import PatientRecord, ToxinSession, Treatment, Visit, treatment_date
-from assess.report_content import TrendChart, Trends
+from assess.record.domain import PatientRecord, ToxinSession, Treatment, Visit, treatment_date
+from assess.reports.content import TrendChart, Trends
 from assess.scoring.change import worsening
 from assess.scoring.muscles import group_name
 from assess.scoring.order import GROUP_ORDER

@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from assess.domain import (
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -32,7 +32,8 @@ from assess.domain import (
     Visit,
     VisitScores,
 )
-from assess.models import (
+from assess.scoring.order import canonical_record
+from assess.storage.models import (
     Base,
     DrugPeriodRow,
     FindingRow,
@@ -50,7 +51,6 @@ from assess.models import (
     VisitSymptomRow,
     VisitTriggerRow,
 )
-from assess.scoring.order import canonical_record
 
 
 def table_of(model: type[Base]) -> Table:

@@ -16,8 +16,8 @@ import types
 import typing
 from typing import Any
 
-from assess import domain
-from assess.errors import RecordError
+from assess.record import domain
+from assess.record.errors import RecordError
 
 _NAMES: dict[Any, str] = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                           dt.date: "a date", dt.datetime: "a moment with its time zone", type(None): "nothing"}

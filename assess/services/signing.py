@@ -18,10 +18,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from assess.actor import ADDENDUM, SIGN
-from assess.domain import Addendum, Finding, PatientRecord, ToxinSession, Visit
-from assess.errors import NotFoundError, RecordError, SignedRecordError, StaleEditError
-from assess.models import AddendumRow, utcnow
+from assess.record.actor import ADDENDUM, SIGN
+from assess.record.domain import Addendum, Finding, PatientRecord, ToxinSession, Visit
+from assess.record.errors import NotFoundError, RecordError, SignedRecordError, StaleEditError
 from assess.scoring.muscles import group_name
 from assess.scoring.scales import FINDING_SCALES
 from assess.services import audit
@@ -31,6 +30,7 @@ from assess.services.checks import check_visit
 from assess.services.history import load_record
 from assess.services.patients import patient_details, patient_id
 from assess.services.visits import visit_key
+from assess.storage.models import AddendumRow, utcnow
 
 ADDENDUM_TABLE = r.table_of(AddendumRow)
 RECORDS = ("visit", "toxin_session")

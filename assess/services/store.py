@@ -10,9 +10,9 @@ from sqlalchemy import Boolean, Float, Table, delete, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from assess.domain import Goal, PatientDetails, ToxinSession, Treatment, Visit
-from assess.models import utcnow
+from assess.record.domain import Goal, PatientDetails, ToxinSession, Treatment, Visit
 from assess.services import rows as r
+from assess.storage.models import utcnow
 
 
 def _new_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -19,12 +19,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from assess.actor import MANAGE_USERS, ROLES, Actor, workstation
-from assess.db import Database
-from assess.errors import DuplicateError, LoginError, NotFoundError, PermissionDeniedError, RecordError
-from assess.models import utcnow
+from assess.record.actor import MANAGE_USERS, ROLES, Actor, workstation
+from assess.record.errors import DuplicateError, LoginError, NotFoundError, PermissionDeniedError, RecordError
 from assess.services import audit
 from assess.services.access import USER, current_actor, has_users, require
+from assess.storage.db import Database
+from assess.storage.models import utcnow
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost (about 50 ms a check)
 # Checked when the name is unknown, so an unknown name takes as long as a wrong password.

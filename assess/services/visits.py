@@ -8,11 +8,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from assess.actor import RECORD_GOAL, RECORD_VISIT, SIGN, record_treatment_permission
-from assess.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
-from assess.errors import DuplicateError, SignedRecordError, StaleEditError
 from assess.interchange.write import treatment_fields, visit_fields
-from assess.models import utcnow
+from assess.record.actor import RECORD_GOAL, RECORD_VISIT, SIGN, record_treatment_permission
+from assess.record.domain import Goal, ToxinSession, Treatment, Visit, describe_treatment_key, treatment_key
+from assess.record.errors import DuplicateError, SignedRecordError, StaleEditError
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
@@ -27,6 +26,7 @@ from assess.services.store import (
     insert_visits,
     write_visit_parts,
 )
+from assess.storage.models import utcnow
 
 
 def _goal_ids(session: Session, pid: int) -> dict[tuple[int, str], int]:

@@ -44,8 +44,8 @@ def run_window(db_url: str | None) -> int:
         return 1
     from PySide6.QtWidgets import QApplication
 
-    from assess.db import database_url, open_database
-    from assess.errors import AssessError
+    from assess.record.errors import AssessError
+    from assess.storage.db import database_url, open_database
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
 

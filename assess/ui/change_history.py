@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.db import Database
 from assess.services.audit import AuditEvent, events
+from assess.storage.db import Database
 
 ACTION_WORDS = {"create": "added", "update": "changed", "delete": "removed", "sign": "signed",
                 "addendum": "addendum to", "import": "imported", "export": "exported", "report": "report of",

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.report_content import Clinic
+from assess.reports.content import Clinic
 from assess.scoring.muscles import MUSCLE_GROUPS
 
 

@@ -10,11 +10,11 @@ from PySide6.QtCore import QModelIndex, Qt, QThread, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from assess.bulk import collector_paused
-from assess.db import Database
 from assess.scoring.safety import Alert
 from assess.services.alerts import alerts
 from assess.services.patients import patients_by_mrn
+from assess.storage.bulk import collector_paused
+from assess.storage.db import Database
 from assess.ui.table_model import Index, RowsTableModel
 
 # What a due list is for: dates to keep (follow-ups, reviews, refills), not every dose remark.

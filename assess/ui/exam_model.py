@@ -11,10 +11,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from assess import palette
-from assess.domain import Finding
+from assess.record import palette
+from assess.record.domain import Finding, Visit
 from assess.scoring.change import direction
-from assess.scoring.muscles import MUSCLE_GROUPS, SIDES, group_name, group_sort_key
+from assess.scoring.muscles import GROUPS_BY_CODE, MUSCLE_GROUPS, SIDES, group_name, group_sort_key
 from assess.scoring.scales import FINDING_MEASURES, MAS, MRC, REFLEX, TARDIEU_X, NumericScale, OrdinalScale
 
 Index = QModelIndex | QPersistentModelIndex
@@ -358,3 +358,10 @@ class ExamGridModel(QAbstractTableModel):
         if before is not None and field in CHANGE_FIELDS and value is not None and value != before:
             return f"{text} (was {format_value(field, before)} on {self._previous_date})"
         return text
+
+
+def template_for(visit: Visit | None) -> str:
+    """The template showing what a visit examined: its one region, or both when it examined both or none."""
+    regions = {GROUPS_BY_CODE[f.muscle_group].region for f in (visit.findings if visit else ())
+               if f.muscle_group in GROUPS_BY_CODE}
+    return regions.pop() if len(regions) == 1 else "both"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from assess.db import Database
-from assess.errors import AssessError
+from assess.record.errors import AssessError
+from assess.storage.db import Database
 
 
 class FileCheck(QThread):

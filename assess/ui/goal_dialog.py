@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from assess.domain import Goal, PatientDetails
-from assess.errors import RecordError
+from assess.record.domain import Goal, PatientDetails
+from assess.record.errors import RecordError
 from assess.scoring.scales import GAS
 from assess.services.checks import check_goals
 from assess.ui.treatment_dialog import FieldErrors, date_edit, from_qdate, patient_line, readable, to_qdate

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.db import Database
-from assess.errors import AssessError
+from assess.record.errors import AssessError
 from assess.services.users import log_in
+from assess.storage.db import Database
 
 # Input that counts as someone at the keyboard (mouse moves alone do not keep a record open).
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}

@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.db import Database
-from assess.domain import PatientDetails, ToxinSession, Treatment
-from assess.drafts import DraftStore, VisitDraft
-from assess.errors import AssessError
-from assess.labels import words
+from assess.record.domain import PatientDetails, PatientRecord, Treatment
+from assess.record.errors import AssessError
+from assess.record.labels import words
 from assess.services.alerts import alerts
 from assess.services.clinic import (
     clinic_letterhead,
@@ -37,14 +35,16 @@ from assess.services.clinic import (
     set_clinic_letterhead,
     set_hidden_muscle_groups,
 )
-from assess.services.history import last_weight, patient_history
+from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
-from assess.services.visits import add_goal, add_treatment, replace_treatment
+from assess.storage.db import Database
+from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
+from assess.ui.treatment_actions import TreatmentActions
 
 if TYPE_CHECKING:
     from assess.ui.visit_editor import VisitEditor
@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [340], Qt.Orientation.Horizontal)
 
         self.view = PatientView()
+        # Failures are shown through this module's show_error, looked up when they happen.
+        self.treatments = TreatmentActions(self, db, self._on_treatment_saved,
+                                           lambda title, error: show_error(self, title, error),
+                                           self.statusBar().showMessage)
         self.welcome = self._welcome_page()
         self.patient_page = QStackedWidget()
         self.patient_page.addWidget(self.welcome)
@@ -283,8 +287,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Patient {details.mrn} saved {_now()}")
 
     def load_demo(self) -> None:
-        from assess.bulk import collector_paused
         from assess.services.demo import add_demo_patients
+        from assess.storage.bulk import collector_paused
 
         self.statusBar().showMessage("Adding demo patients…")
         try:
@@ -394,117 +398,36 @@ class MainWindow(QMainWindow):
         return self.open_visit(draft.visit.date, draft.visit.type, draft)
 
     # --- treatments and goals -----------------------------------------------------------------
-    def add_treatment(self, kind: str) -> None:
+    def _open_record(self) -> PatientRecord | None:
         if self.mrn is None or self.view.record is None:
             self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
-            return
-        record = self.view.record
-        treatment: Treatment | None
-        if kind == "botulinum_toxin":
-            from assess.ui.toxin_dialog import ToxinSessionDialog
+            return None
+        return self.view.record
 
-            weight = last_weight(record)
-            earlier = [t for t in record.treatments if isinstance(t, ToxinSession)]
-            treatment = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, None, earlier)
-        else:
-            from assess.ui.treatment_dialog import TreatmentDialog
+    def _on_treatment_saved(self, mrn: str, message: str) -> None:
+        self.open_patient(mrn)
+        self.statusBar().showMessage(f"{message} {_now()}")
 
-            treatment = TreatmentDialog.ask(self, kind, record.details)
-        if treatment is None:
-            return
-        try:
-            with self.db.transaction() as session:
-                add_treatment(session, record.mrn, treatment)
-        except AssessError as error:
-            show_error(self, "Treatment not saved", error)
-            return
-        self.open_patient(record.mrn)
-        self.statusBar().showMessage(f"{words(kind).capitalize()} saved {_now()}")
+    def add_treatment(self, kind: str) -> None:
+        record = self._open_record()
+        if record is not None:
+            self.treatments.add(record, kind)
 
     def edit_treatment(self, stored: Treatment) -> None:
         """Correct a stored treatment in its own dialog (a drug's dose change is a new period instead)."""
-        if self.view.record is None:
-            return
-        record = self.view.record
-        corrected: Treatment | None
-        if isinstance(stored, ToxinSession):
-            from assess.ui.signing import refuse_if_signed
-            from assess.ui.toxin_dialog import ToxinSessionDialog
-
-            if refuse_if_signed(self, self.db, record.mrn, stored):
-                return
-
-            weight = last_weight(record, stored.date)
-            earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]
-            corrected = ToxinSessionDialog.ask(self, record.details, weight[0] if weight else None, stored, earlier)
-        else:
-            from assess.ui.treatment_dialog import TreatmentDialog
-
-            corrected = TreatmentDialog.ask(self, stored.kind, record.details, stored)
-        if corrected is None or corrected == stored:
-            return
-        try:
-            with self.db.transaction() as session:
-                replace_treatment(session, record.mrn, stored, corrected)
-        except AssessError as error:
-            show_error(self, "Correction not saved", error)
-            return
-        self.open_patient(record.mrn)
-        self.statusBar().showMessage(f"{words(corrected.kind).capitalize()} corrected {_now()}")
+        if self.view.record is not None:
+            self.treatments.correct(self.view.record, stored)
 
     def change_drug_dose(self) -> None:
         """A dose change closes the current period and opens a new one the same day, saved together."""
         if self.view.record is None:
             self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
             return
-        from assess.scoring.current import current_treatments
-        from assess.ui.treatment_dialog import TreatmentDialog
-
-        record = self.view.record
-        drugs = current_treatments(record.treatments, dt.date.today()).drugs
-        if not drugs:
-            self.statusBar().showMessage("No current oral drug to change: add one with Treatment > Oral medication.")
-            return
-        labels = [f"{words(d.drug).capitalize()} {d.dose_mg_per_day:g} mg/day since {d.start}" for d in drugs]
-        if len(drugs) == 1:
-            old = drugs[0]
-        else:
-            chosen, ok = QInputDialog.getItem(self, "Change dose", "Which drug?", labels, 0, False)
-            if not ok:
-                return
-            old = drugs[labels.index(chosen)]
-        change = TreatmentDialog.ask_dose_change(self, record.details, old)
-        if change is None:
-            return
-        try:
-            stopped, new = change
-            with self.db.transaction() as session:
-                # Against the period as read: a correction saved elsewhere meanwhile is not overwritten.
-                replace_treatment(session, record.mrn, old, stopped)
-                add_treatment(session, record.mrn, new)
-        except AssessError as error:
-            show_error(self, "Dose change not saved", error)
-            return
-        self.open_patient(record.mrn)
-        self.statusBar().showMessage(f"{words(old.drug).capitalize()} dose change saved {_now()}")
+        self.treatments.change_drug_dose(self.view.record)
 
     def add_goal(self) -> None:
-        if self.view.record is None:
-            return
-        from assess.ui.goal_dialog import GoalDialog
-
-        record = self.view.record
-        goal = GoalDialog.ask(self, record.details, record.goals)
-        if goal is None:
-            return
-        try:
-            with self.db.transaction() as session:
-                add_goal(session, record.mrn, goal)
-        except AssessError as error:
-            show_error(self, "Goal not saved", error)
-            return
-        self.open_patient(record.mrn)
-        self.statusBar().showMessage(f"Goal saved {_now()}")
+        if self.view.record is not None:
+            self.treatments.add_goal(self.view.record)
 
     def export_report(self) -> None:
         """The PDF for the primary care doctor of the open patient's latest visit, built off this thread."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from assess.errors import AssessError, StaleEditError
+from assess.record.errors import AssessError, StaleEditError
 
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
@@ -16,3 +16,17 @@ def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
                                "Reload the patient, then enter your change again.")
     box.setObjectName("error_message")
     box.exec()
+
+
+def ask_reload(parent: QWidget | None, error: StaleEditError) -> bool:
+    """Another workstation saved this visit first: True when the clinician wants to see their version."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Visit not saved", str(error), QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setObjectName("stale_visit_message")
+    box.setInformativeText("Nothing was overwritten: their visit and your values are both kept. Reload shows the "
+                           "visit as they saved it; you can then put your values back over it, or keep theirs.")
+    reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload)
+    box.exec()
+    return box.clickedButton() is reload

@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
-from assess.domain import VISIT_TYPES
-from assess.labels import words
+from assess.record.domain import VISIT_TYPES
+from assess.record.labels import words
 
 
 class NewVisitDialog(QDialog):

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.domain import DIAGNOSES, SEXES, Contact, PatientDetails
-from assess.errors import AssessError, DuplicateError, RecordError, StaleEditError
-from assess.labels import words
+from assess.record.domain import DIAGNOSES, SEXES, Contact, PatientDetails
+from assess.record.errors import AssessError, DuplicateError, RecordError, StaleEditError
+from assess.record.labels import words
 from assess.scoring.scales import GMFCS
 
 SaveDetails = Callable[[PatientDetails], None]

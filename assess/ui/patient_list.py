@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from assess.db import Database
-from assess.labels import words
+from assess.record.labels import words
 from assess.services.patients import PatientSummary, find_patients
+from assess.storage.db import Database
 from assess.ui.table_model import Index, RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

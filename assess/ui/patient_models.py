@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from assess import palette
-from assess.domain import (
+from assess.record import palette
+from assess.record.domain import (
     Goal,
     OralMedication,
     Orthosis,
@@ -25,7 +25,7 @@ from assess.domain import (
     Visit,
     treatment_date,
 )
-from assess.labels import words
+from assess.record.labels import words
 from assess.scoring.change import FindingChange, ScaleChange, worsening_history
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name

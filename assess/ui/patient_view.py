@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess import palette
-from assess.domain import PatientRecord, age_in_years
-from assess.labels import words
+from assess.record import palette
+from assess.record.domain import PatientRecord, age_in_years
+from assess.record.labels import words
 from assess.scoring.change import latest_findings
 from assess.scoring.response import cycle_responses
 from assess.scoring.safety import Alert

@@ -9,8 +9,8 @@ from PySide6.QtCore import QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from assess.db import Database
-from assess.files import write_atomically
+from assess.storage.db import Database
+from assess.storage.files import write_atomically
 
 
 class ReportWorker(QThread):

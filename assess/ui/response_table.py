@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from assess import palette
-from assess.labels import words
+from assess.record import palette
+from assess.record.labels import words
 from assess.scoring.muscles import group_name
 from assess.scoring.response import RESPONSE_HEADERS, CycleResponse, response_cells
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel

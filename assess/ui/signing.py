@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.db import Database
-from assess.domain import Addendum, Finding, ToxinSession
-from assess.errors import AssessError, SignedRecordError
+from assess.record.actor import SINGLE_USER
+from assess.record.domain import Addendum, Finding, ToxinSession
+from assess.record.errors import AssessError, SignedRecordError
 from assess.scoring.muscles import group_name
 from assess.scoring.scales import MAS
 from assess.services.signing import finding_correction_words
+from assess.storage.db import Database
 from assess.ui.messages import show_error
 
 SIGN_KEYS = "Ctrl+Shift+S"
@@ -208,3 +209,8 @@ def refuse_if_signed(parent: QWidget, db: Database, mrn: str, toxin: ToxinSessio
         f"the {toxin.product} session on {toxin.date} was signed by {signature.signed_by} and cannot be "
         "changed; add an addendum (Treatment → Toxin session addendum…)"))
     return True
+
+
+def db_role(db: Database) -> str:
+    """The logged-in user's role; single-user mode (no users) may do everything."""
+    return db.actor.role if db.actor is not None else SINGLE_USER

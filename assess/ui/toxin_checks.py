@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
 
-from assess import palette
-from assess.domain import PatientDetails, ToxinSession
+from assess.record import palette
+from assess.record.domain import PatientDetails, ToxinSession
 from assess.scoring.limits import LimitTable
 from assess.scoring.safety import Alert, toxin_session_alerts
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.domain import (
+from assess.record.domain import (
     DRUGS,
     ORTHOSES,
     PUMP_EVENTS,
@@ -42,10 +42,10 @@ from assess.domain import (
     Therapy,
     Treatment,
 )
-from assess.errors import RecordError
-from assess.labels import words
+from assess.record.errors import RecordError
+from assess.record.labels import words
 from assess.services.checks import check_treatment
-from assess.treatment_edits import dose_change
+from assess.services.treatment_edits import dose_change
 
 ERROR_STYLE = "color: #b00020;"
 _SIDES = ("left", "right", "both")

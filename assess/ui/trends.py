@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.domain import PatientRecord
+from assess.record.domain import PatientRecord
 from assess.reports.charts import GROUP_CHARTS, SIDE_STYLE
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.response import VISIT_SCORES

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assess.db import Database
-from assess.domain import Goal, PatientRecord, Visit
+from assess.record.domain import Goal, PatientRecord, Visit
 from assess.services.history import patient_history
 from assess.services.visits import visit_version
+from assess.storage.db import Database
 
 
 @dataclass(frozen=True)

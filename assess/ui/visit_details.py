@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.domain import SYMPTOMS, TRIGGERS, Goal, GoalScore, Visit
+from assess.record.domain import SYMPTOMS, TRIGGERS, Goal, GoalScore, Visit
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.ui.visit_fields import NOT_SCORED, CodeChecklist, UndoKeysToEditor
 

@@ -8,78 +8,46 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtGui import QHideEvent, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from assess.actor import ADDENDUM, SIGN, SINGLE_USER, allows
-from assess.db import Database
-from assess.domain import Visit
-from assess.drafts import DraftStore, VisitDraft
-from assess.errors import AssessError, RecordError, StaleEditError
-from assess.labels import words
+from assess.record.actor import ADDENDUM, allows
+from assess.record.domain import Visit
+from assess.record.errors import AssessError, RecordError, StaleEditError
+from assess.record.labels import words
 from assess.scoring.change import worsening
-from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
+from assess.storage.db import Database
+from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui import messages
 from assess.ui.exam_grid import ExamGrid
-from assess.ui.exam_model import ExamGridModel
-from assess.ui.exam_parts import exam_legend
-from assess.ui.signing import ADDENDUM_KEYS, SIGN_KEYS, AddendumDialog, addenda_html, confirm_signing, signed_line
+from assess.ui.exam_model import ExamGridModel, template_for
+from assess.ui.messages import ask_reload
+from assess.ui.signing import ADDENDUM_KEYS, AddendumDialog, addenda_html, confirm_signing, db_role, signed_line
 from assess.ui.undo import confirm_copied, copy_from_last_visit, field_changes
 from assess.ui.visit_context import load_visit_context
 from assess.ui.visit_details import VisitDetailsPanel
-from assess.ui.visit_layout import VisitSections, VisitSplitter
+from assess.ui.visit_layout import VisitSections, VisitSplitter, exam_column
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
+from assess.ui.visit_toolbar import VisitBanners, VisitToolbar
 from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, worsening_text
 
 WORSENING_DELAY_MS = 150  # the worsening line follows the typing this long after the last key
 AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
-TEMPLATE_NAMES = {"both": "Upper and lower limbs", "lower": "Lower limbs", "upper": "Upper limbs"}
-ORDER_NAMES = {"pairs": "Left, right, next group", "all_left_then_right": "All left, then all right"}
 
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     messages.show_error(parent, title, error)  # looked up at call time, so tests can replace either name
 
 
-def ask_reload(parent: QWidget | None, error: StaleEditError) -> bool:
-    """Another workstation saved this visit first: True when the clinician wants to see their version."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Visit not saved", str(error), QMessageBox.StandardButton.NoButton,
-                      parent)
-    box.setObjectName("stale_visit_message")
-    box.setInformativeText("Nothing was overwritten: their visit and your values are both kept. Reload shows the "
-                           "visit as they saved it; you can then put your values back over it, or keep theirs.")
-    reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(reload)
-    box.exec()
-    return box.clickedButton() is reload
-
-
 def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
-
-
-def db_role(db: Database) -> str:
-    """The logged-in user's role; single-user mode (no users) may do everything."""
-    return db.actor.role if db.actor is not None else SINGLE_USER
-
-
-def _template_for(visit: Visit | None) -> str:
-    regions = {GROUPS_BY_CODE[f.muscle_group].region for f in (visit.findings if visit else ())
-               if f.muscle_group in GROUPS_BY_CODE}
-    return regions.pop() if len(regions) == 1 else "both"
 
 
 class VisitEditor(QWidget):
@@ -108,16 +76,13 @@ class VisitEditor(QWidget):
         self._loading = False
 
         self.undo_stack = QUndoStack(self)
-        self.model = ExamGridModel(_template_for(self.stored) if self.stored and self.stored.findings
-                                   else _template_for(self.last_exam), self)
+        self.model = ExamGridModel(template_for(self.stored) if self.stored and self.stored.findings
+                                   else template_for(self.last_exam), self)
         if self.last_exam is not None:
             self.model.set_last_visit(self.last_exam.findings, self.last_exam.date)
         self.grid = ExamGrid(self.model, self.undo_stack)
         self.scores = VisitScoresPanel()
         self.details = VisitDetailsPanel(context.goals, visit_date)
-        self.status = QLabel("No changes yet")
-        self.status.setObjectName("visit_status")
-        self.status.setAccessibleName("Save status")
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -140,132 +105,43 @@ class VisitEditor(QWidget):
         title = QLabel(f"<b>{patient.display_name}</b> · MRN {patient.mrn} — {words(self.visit_type).capitalize()}"
                        f" on {self.visit_date:%Y-%m-%d} · {self.clinician}")
         title.setAccessibleName("Visit")
-        self.template = QComboBox()
-        self.template.setAccessibleName("Template: muscle groups shown")
-        for code, name in TEMPLATE_NAMES.items():
-            self.template.addItem(name, code)
-        self.template.setCurrentIndex(self.template.findData(self.model.template))
-        self.template.currentIndexChanged.connect(self._on_template_changed)
-        self.order = QComboBox()
-        self.order.setAccessibleName("Order the cursor follows")
-        for code, name in ORDER_NAMES.items():
-            self.order.addItem(name, code)
-        self.order.currentIndexChanged.connect(lambda _i: self.set_order(self.order.currentData()))
         last = self.last_exam.date if self.last_exam else None
-        self.copy_button = QPushButton(f"&Copy from last visit ({last})" if last else "&Copy from last visit")
-        self.copy_button.setAccessibleName("Copy from last visit")
-        self.copy_button.setEnabled(last is not None)
-        self.copy_button.setToolTip("Fill empty cells with the last visit's values, shown grey until confirmed"
-                                    if last else "No earlier visit with findings")
+        self.toolbar = VisitToolbar(self.undo_stack, db_role(self.db), last, self.model.template)
+        bar = self.toolbar
+        # The editor's own names for the bar's parts (its methods and the tests reach them so).
+        self.template, self.order, self.status = bar.template, bar.order, bar.status
+        self.copy_button, self.confirm_button, self.save_button = bar.copy_button, bar.confirm_button, bar.save_button
+        self.sign_button, self.addendum_button = bar.sign_button, bar.addendum_button
+        self.undo_action, self.redo_action, self.save_action = bar.undo_action, bar.redo_action, bar.save_action
+        self.sign_action, self.addendum_action = bar.sign_action, bar.addendum_action
+        self.template.currentIndexChanged.connect(self._on_template_changed)
+        self.order.currentIndexChanged.connect(lambda _i: self.set_order(self.order.currentData()))
         self.copy_button.clicked.connect(self.copy_from_last_visit)
-        self.confirm_button = QPushButton("Confirm copied")
-        self.confirm_button.setAccessibleName("Confirm all copied values")
-        self.confirm_button.setToolTip("Keep every grey copied value as today's finding (Space confirms one)")
         self.confirm_button.clicked.connect(self.confirm_copied)
-        self.undo_action = QAction("Undo", self)
-        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
         self.undo_action.triggered.connect(self.undo)
-        self.redo_action = QAction("Redo", self)
-        # Ctrl+Y everywhere (UX.md), besides the platform's own redo keys; each once, or Qt finds it ambiguous.
-        redo_keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
-        self.redo_action.setShortcuts(list(dict.fromkeys(redo_keys)))
         self.redo_action.triggered.connect(self.redo)
-        self.save_action = QAction("Save", self)
-        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
         self.save_action.triggered.connect(self.save)
-        # Signing and addenda: what the logged-in role may not do is greyed out (the services refuse it anyway).
-        role = db_role(self.db)
-        self.sign_action = QAction("Sign visit…", self)
-        self.sign_action.setShortcut(QKeySequence(SIGN_KEYS))
         self.sign_action.triggered.connect(self.sign)
-        self.sign_action.setEnabled(allows(role, SIGN))
-        self.addendum_action = QAction("Add addendum…", self)
-        self.addendum_action.setShortcut(QKeySequence(ADDENDUM_KEYS))
         self.addendum_action.triggered.connect(self.add_addendum)
-        self.addendum_action.setEnabled(False)
-        self.sign_button = QPushButton("Sig&n…")
-        self.sign_button.setAccessibleName("Sign visit")
-        self.sign_button.setToolTip(f"Sign the visit ({SIGN_KEYS}); it can then no longer be changed"
-                                    if allows(role, SIGN) else "Only a clinician signs visits")
-        self.sign_button.setEnabled(allows(role, SIGN))
+        self.save_button.clicked.connect(self.save)
         self.sign_button.clicked.connect(self.sign)
-        self.addendum_button = QPushButton("Add a&ddendum…")
-        self.addendum_button.setAccessibleName("Add addendum")
-        self.addendum_button.setToolTip(f"Add a correction beside the signed visit ({ADDENDUM_KEYS})")
         self.addendum_button.clicked.connect(self.add_addendum)
-        self.addendum_button.hide()
-        self.addenda_label = QLabel()
-        self.addenda_label.setObjectName("visit_addenda")
-        self.addenda_label.setAccessibleName("Addenda")
-        self.addenda_label.setWordWrap(True)
-        self.addenda_label.setStyleSheet("background: #eef3fb; color: #1d2a3a; padding: 4px 8px; border-radius: 3px;")
-        self.addenda_label.hide()
-        for action in (self.undo_action, self.redo_action, self.save_action, self.sign_action,
-                       self.addendum_action):
+        for action in bar.key_actions():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
-        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
-        undo_button, redo_button = QToolButton(), QToolButton()
-        undo_button.setDefaultAction(self.undo_action)
-        redo_button.setDefaultAction(self.redo_action)
-        undo_button.setToolTip("Undo (Ctrl+Z)")
-        redo_button.setToolTip("Redo (Ctrl+Y)")
-        self.save_button = QPushButton("&Save")
-        self.save_button.setToolTip("Save the visit to the record (Ctrl+S)")
-        self.save_button.setAccessibleName("Save visit")
-        self.save_button.clicked.connect(self.save)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff4d6; color: #4a3500; padding: 4px 8px; border-radius: 3px;")
-        self.banner.hide()
-        self.restore_button = QPushButton("Restore the autosaved draft")
-        self.restore_button.hide()
+        self.banners = VisitBanners()
+        self.banner, self.addenda_label = self.banners.banner, self.banners.addenda_label
+        self.restore_button, self.put_back_button = self.banners.restore_button, self.banners.put_back_button
+        self.put_back_button.clicked.connect(self.put_back_refused)
         self.worsening_line = WorseningLine()
         self._asked_about = ""  # the worsening the trigger checklist was last asked for at save
         self._worsening_timer = QTimer(self)
         self._worsening_timer.setSingleShot(True)
         self._worsening_timer.setInterval(WORSENING_DELAY_MS)
         self._worsening_timer.timeout.connect(self._refresh_worsening)
-        self.put_back_button = QPushButton("Put back my values")
-        self.put_back_button.setAccessibleName("Put back the values that were not saved")
-        self.put_back_button.setToolTip("Your values, refused because the visit was saved elsewhere, over theirs")
-        self.put_back_button.clicked.connect(self.put_back_refused)
-        self.put_back_button.hide()
         self._refused: Visit | None = None
 
-        tools = QHBoxLayout()
-        for label, widget in (("&Template", self.template), ("&Order", self.order)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            tools.addWidget(caption)
-            tools.addWidget(widget)
-        tools.addWidget(self.copy_button)
-        tools.addWidget(self.confirm_button)
-        tools.addStretch(1)
-        tools.addWidget(undo_button)
-        tools.addWidget(redo_button)
-        tools.addWidget(self.status)
-        tools.addWidget(self.save_button)
-        tools.addWidget(self.sign_button)
-        tools.addWidget(self.addendum_button)
-        banner_row = QHBoxLayout()
-        banners = QVBoxLayout()  # the signature banner, with the addenda under it
-        banners.addWidget(self.banner)
-        banners.addWidget(self.addenda_label)
-        banner_row.addLayout(banners, 1)
-        banner_row.addWidget(self.restore_button)
-        banner_row.addWidget(self.put_back_button)
-
-        exam = QWidget()
-        exam_layout = QVBoxLayout(exam)
-        exam_layout.setContentsMargins(0, 0, 0, 0)
-        exam_layout.addWidget(self.grid, 1)
-        exam_layout.addWidget(self.grid.help_line)
-        exam_layout.addWidget(exam_legend(self.last_exam.date if self.last_exam else None))
-        exam_layout.addStretch(0)
+        exam = exam_column(self.grid, self.last_exam.date if self.last_exam else None)
         details = self.details
         self.sections = VisitSections([
             ("Scores", self.scores.sections),
@@ -279,8 +155,8 @@ class VisitEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addLayout(tools)
-        layout.addLayout(banner_row)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.banners)
         layout.addWidget(self.worsening_line)
         layout.addWidget(self.splitter, 1)
         chain = [self.grid, *self.scores.focus_chain(), *self.details.focus_chain(), self.template, self.order,

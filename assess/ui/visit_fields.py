@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QWidget
 
-from assess.labels import words
+from assess.record.labels import words
 from assess.scoring.scales import NumericScale, OrdinalScale
 
 NOT_SCORED = "—"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from assess.ui.exam_grid import ExamGrid
+from assess.ui.exam_parts import exam_legend
 
 WIDE = 1500  # from this editor width the grid keeps its room with a column of fields beside it
 SIDE_WIDTH = 560  # the column of fields beside the grid on a wide screen
@@ -124,3 +128,15 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     return area
+
+
+def exam_column(grid: ExamGrid, last_exam: dt.date | None) -> QWidget:
+    """The grid with its help line under it and the legend of its marks: the left of the editor."""
+    exam = QWidget()
+    layout = QVBoxLayout(exam)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(grid, 1)
+    layout.addWidget(grid.help_line)
+    layout.addWidget(exam_legend(last_exam))
+    layout.addStretch(0)
+    return exam

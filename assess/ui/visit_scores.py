@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
-from assess.domain import Visit, VisitScores
+from assess.record.domain import Visit, VisitScores
 from assess.scoring.scales import (
     DAS_DOMAINS,
     PAIN_NRS,

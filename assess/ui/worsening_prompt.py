@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess import palette
-from assess.domain import TRIGGERS
+from assess.record import palette
+from assess.record.domain import TRIGGERS
 from assess.scoring.change import Worsening
 from assess.scoring.muscles import group_name
 from assess.ui.visit_fields import CodeChecklist

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from samples import child, document, sample_document
 
-from assess.cli import main
-from assess.db import SCHEMA_REVISION
+from assess.cli.main import main
+from assess.storage.db import SCHEMA_REVISION
 
 
 def run(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:

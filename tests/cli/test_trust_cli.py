@@ -10,7 +10,7 @@ import pytest
 from samples import sample_document
 from sqlalchemy import create_engine, text
 
-from assess.cli import main
+from assess.cli.main import main
 
 PASSWORD = "correct horse battery"
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assess.domain import Finding
 from assess.interchange.findings import FindingInvalid, read_finding
 from assess.interchange.schema import schema
+from assess.record.domain import Finding
 
 _FINDING_SCHEMA = {"$defs": schema()["$defs"], "$ref": "#/$defs/finding"}
 _REFERENCE = jsonschema.Draft202012Validator(_FINDING_SCHEMA)

@@ -15,7 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess.interchange
-from assess.domain import (
+from assess.interchange.read import read_document
+from assess.interchange.schema import json_path
+from assess.interchange.write import write_document
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -32,10 +35,7 @@ from assess.domain import (
     Visit,
     VisitScores,
 )
-from assess.errors import RecordError
-from assess.interchange.read import read_document
-from assess.interchange.schema import json_path
-from assess.interchange.write import write_document
+from assess.record.errors import RecordError
 
 TODAY = dt.date(2026, 1, 1)
 SCHEMA: dict[str, Any] = json.loads(

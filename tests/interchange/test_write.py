@@ -13,7 +13,9 @@ import jsonschema
 import pytest
 
 import assess.interchange
-from assess.domain import (
+from assess.interchange.read import read_document
+from assess.interchange.write import number, write_document
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -30,8 +32,6 @@ from assess.domain import (
     Visit,
     VisitScores,
 )
-from assess.interchange.read import read_document
-from assess.interchange.write import number, write_document
 from assess.scoring.order import canonical_record
 
 SCHEMA: dict[str, Any] = json.loads(

@@ -13,8 +13,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
-from assess import palette
-from assess.domain import Finding, Visit
+from assess.record import palette
+from assess.record.domain import Finding, Visit
 from assess.reports.body_map import (
     NOT_EXAMINED_FILL,
     NOT_EXAMINED_HATCH,

@@ -8,7 +8,7 @@ import io
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from assess.domain import Injection, OralMedication, PumpEvent, Sdr, ToxinSession
+from assess.record.domain import Injection, OralMedication, PumpEvent, Sdr, ToxinSession
 from assess.reports.charts import plot_dynamic_component, plot_scale, plot_treatments
 from assess.scoring.response import Point
 

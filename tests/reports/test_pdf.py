@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assess.errors import AssessError
-from assess.report_content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
+from assess.record.errors import AssessError
 from assess.reports import pdf
+from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
 from assess.reports.pdf import SUBJECT, report_bytes, write_report
 
 CLINIC = Clinic(name="Riverside Children's Spasticity Clinic", address="40 Harbour Road, Suite 3\nPortsmouth PO1 2AB",

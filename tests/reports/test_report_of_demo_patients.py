@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assess.cli import main
-from assess.db import Database, open_database
-from assess.demo import demo_patients
-from assess.domain import PatientRecord, PumpEvent, Sdr, ToxinSession
+from assess.cli.main import main
+from assess.demo.patients import demo_patients
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
+from assess.record.domain import PatientRecord, PumpEvent, Sdr, ToxinSession
 from assess.reports.pdf import report_bytes
 from assess.services.interchange import import_records
 from assess.services.report import patient_report
+from assess.storage.db import Database, open_database
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.domain import Finding, Visit, VisitScores
+from assess.record.domain import Finding, Visit, VisitScores
 from assess.scoring.change import (
     FindingChange,
     MasWorsening,

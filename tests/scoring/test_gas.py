@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.domain import Goal, GoalScore
+from assess.record.domain import Goal, GoalScore
 from assess.scoring.gas import WeightedScore, goal_weight, t_score, visit_t_score
 
 MARCH = dt.date(2025, 3, 2)

@@ -13,7 +13,7 @@ import pytest
 
 from assess.scoring.limits import RULE_UNITS, LimitTable, default_path, load_limits, lowest_ceiling, parse_limits
 
-SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "limits.json"
+SHIPPED = Path(__file__).resolve().parents[2] / "assess" / "resources" / "limits.json"
 CHECKED_ON = dt.date(2026, 11, 24)
 ONA, ABO, INCO = "onabotulinumtoxinA", "abobotulinumtoxinA", "incobotulinumtoxinA"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assess.domain import Finding, Injection, OralMedication, ToxinSession, Visit
+from assess.record.domain import Finding, Injection, OralMedication, ToxinSession, Visit
 from assess.scoring.response import cycle_responses, effect_window, injected_sites, series
 
 D = dt.date

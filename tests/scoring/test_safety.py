@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.domain import (
+from assess.record.domain import (
     Finding,
     Injection,
     OralMedication,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import assess.interchange
-from assess import domain
+from assess.record import domain
 from assess.scoring import scales
 from assess.scoring.muscles import MUSCLE_GROUPS, MUSCLES
 from assess.scoring.scales import NumericScale, OrdinalScale

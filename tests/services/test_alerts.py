@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assess.db import Database
-from assess.domain import Injection, PatientDetails, ToxinSession, Visit
+from assess.record.domain import Injection, PatientDetails, ToxinSession, Visit
 from assess.services.alerts import alerts, clinic_alerts, patient_ids
 from assess.services.patients import create_patient
 from assess.services.visits import record_treatment, record_visit
+from assess.storage.db import Database
 
 AS_OF = dt.date(2025, 6, 1)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assess.db import Database
-from assess.errors import RecordError
+from assess.record.errors import RecordError
 from assess.services.clinic import hidden_muscle_groups, set_hidden_muscle_groups
+from assess.storage.db import Database
 
 
 def test_hidden_groups_round_trip_and_replace(database: Database) -> None:

@@ -9,12 +9,12 @@ import pytest
 from samples import child, document, pump_patient, sample_document
 from sqlalchemy import func, select
 
-from assess.db import Database
-from assess.errors import ConflictError, DatabaseError, NotFoundError
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
-from assess.models import Base
+from assess.record.errors import ConflictError, DatabaseError, NotFoundError
 from assess.services.interchange import export_records, import_records
+from assess.storage.db import Database
+from assess.storage.models import Base
 
 
 def _import(db: Database, doc: dict[str, Any], dry_run: bool = False):  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def test_import_then_export_gives_the_same_document(database: Database) -> None:
 
 
 def test_export_imported_into_an_empty_database_exports_identically(database: Database, tmp_path: Any) -> None:
-    from assess.db import open_database
+    from assess.storage.db import open_database
 
     _import(database, sample_document())
     first = _export(database)
@@ -131,7 +131,7 @@ def test_import_is_atomic_when_the_database_refuses_midway(database: Database) -
     broken = records[1]
     import dataclasses
 
-    from assess.domain import Finding
+    from assess.record.domain import Finding
     bad_visit = dataclasses.replace(broken.visits[0], findings=(Finding("hip_adductors", "left", mas="9"),))
     records[1] = dataclasses.replace(broken, visits=(bad_visit,))
     with pytest.raises(DatabaseError, match=r"nothing was saved.*mas"), database.transaction() as session:

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from assess.db import Database
-from assess.domain import (
+from assess.record.domain import (
     Contact,
     Finding,
     Goal,
@@ -20,10 +19,11 @@ from assess.domain import (
     Visit,
     VisitScores,
 )
-from assess.errors import DuplicateError, NotFoundError, RecordError, SignedRecordError, StaleEditError
+from assess.record.errors import DuplicateError, NotFoundError, RecordError, SignedRecordError, StaleEditError
 from assess.services.history import latest_findings_with_change, patient_history
 from assess.services.patients import create_patient, find_patients, patient_details, update_patient
 from assess.services.visits import add_goal, record_treatment, record_visit
+from assess.storage.db import Database
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy", gmfcs="III",
                      primary_care=Contact("Dr A. Rao", phone="555-0100"))

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from samples import document, pump_patient, sample_document
 
-from assess.db import Database
-from assess.errors import NotFoundError, RecordError
 from assess.interchange.read import read_document
-from assess.report_content import Clinic
+from assess.record.errors import NotFoundError, RecordError
+from assess.reports.content import Clinic
 from assess.services.clinic import clinic_letterhead, set_clinic_letterhead
 from assess.services.interchange import import_records
 from assess.services.report import patient_report
+from assess.storage.db import Database
 
 TODAY = dt.date(2025, 7, 1)
 

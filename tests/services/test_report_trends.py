@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 from samples import sample_document
 
-from assess.db import Database
 from assess.interchange.read import read_document
 from assess.reports.pdf import report_bytes
 from assess.services.interchange import import_records
 from assess.services.report import patient_report
+from assess.storage.db import Database
 
 TODAY = dt.date(2025, 7, 1)
 

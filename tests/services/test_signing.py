@@ -11,12 +11,11 @@ import pytest
 from pypdf import PdfReader
 from samples import sample_document
 
-from assess.db import Database
-from assess.domain import Finding, Injection, ToxinSession
-from assess.errors import ConflictError, PermissionDeniedError, RecordError, SignedRecordError
 from assess.interchange.read import read_document
 from assess.interchange.schema import check_schema
 from assess.interchange.write import write_document
+from assess.record.domain import Finding, Injection, ToxinSession
+from assess.record.errors import ConflictError, PermissionDeniedError, RecordError, SignedRecordError
 from assess.reports.pdf import report_bytes
 from assess.services.audit import events, verify_chain
 from assess.services.history import patient_history
@@ -25,6 +24,7 @@ from assess.services.report import patient_report
 from assess.services.signing import add_addendum, addenda, sign_toxin_session, sign_visit, visit_signature
 from assess.services.users import add_user, log_in
 from assess.services.visits import record_treatment, record_visit, replace_treatment
+from assess.storage.db import Database
 
 TODAY = dt.date(2025, 7, 1)
 MRN = "LB-100234"

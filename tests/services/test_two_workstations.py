@@ -16,10 +16,9 @@ from collections.abc import Callable
 
 import pytest
 
-from assess.db import Database, open_database
-from assess.domain import Finding, Goal, Injection, PatientDetails, ToxinSession, Visit
-from assess.errors import DuplicateError, StaleEditError
-from assess.report_content import Clinic
+from assess.record.domain import Finding, Goal, Injection, PatientDetails, ToxinSession, Visit
+from assess.record.errors import DuplicateError, StaleEditError
+from assess.reports.content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.clinic import (
     clinic_letterhead,
@@ -37,6 +36,7 @@ from assess.services.visits import (
     replace_treatment,
     visit_version,
 )
+from assess.storage.db import Database, open_database
 
 MRN = "WS-1"
 PATIENT = PatientDetails(MRN, "Okafor", "Ada", dt.date(2015, 6, 1), "female", "cerebral_palsy", gmfcs="II")

@@ -9,14 +9,14 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from assess.db import Database, open_database
-from assess.domain import Finding, Injection, PatientDetails, Therapy, ToxinSession, Visit
-from assess.errors import LoginError, PermissionDeniedError, RecordError
+from assess.record.domain import Finding, Injection, PatientDetails, Therapy, ToxinSession, Visit
+from assess.record.errors import LoginError, PermissionDeniedError, RecordError
 from assess.services.audit import Change, events, record, verify_chain
 from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, update_patient
 from assess.services.users import add_user, list_users, log_in, login_delay
 from assess.services.visits import record_treatment, record_visit
+from assess.storage.db import Database, open_database
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy", gmfcs="III")
 VISIT = Visit(dt.date(2025, 5, 2), "follow_up", "Dr K. Osei", findings=(Finding("elbow_flexors", "left", mas="2"),))
@@ -240,7 +240,7 @@ def test_a_bad_role_or_short_password_is_refused(database: Database) -> None:
 
 
 def test_every_kind_of_action_leaves_an_event(clinic: Database) -> None:
-    from assess.domain import Goal
+    from assess.record.domain import Goal
     from assess.services.clinic import set_idle_lock_minutes
     from assess.services.interchange import export_records, import_records
     from assess.services.signing import add_addendum, sign_visit

@@ -13,8 +13,8 @@ from exam_helpers import MRN, TODAY, type_keys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from assess.db import open_database
-from assess.drafts import DraftStore
+from assess.storage.db import open_database
+from assess.storage.drafts import DraftStore
 from assess.ui.exam_model import PROM_L
 from assess.ui.visit_editor import VisitEditor
 

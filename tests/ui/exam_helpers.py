@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
-from assess.db import Database
-from assess.domain import Contact, Finding, Goal, GoalScore, PatientDetails, Visit, VisitScores
-from assess.drafts import DraftStore
+from assess.record.domain import Contact, Finding, Goal, GoalScore, PatientDetails, Visit, VisitScores
 from assess.services.patients import create_patient
 from assess.services.visits import add_goal, record_visit
+from assess.storage.db import Database
+from assess.storage.drafts import DraftStore
 
 MRN = "LB-100234"
 ZOE = PatientDetails(MRN, "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy", "spastic diplegia",

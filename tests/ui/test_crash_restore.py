@@ -12,9 +12,9 @@ import pytest
 from exam_helpers import MRN, TODAY, add_patient
 from pytestqt.qtbot import QtBot
 
-from assess.db import open_database
-from assess.domain import Finding
-from assess.drafts import DraftStore
+from assess.record.domain import Finding
+from assess.storage.db import open_database
+from assess.storage.drafts import DraftStore
 from assess.ui.visit_editor import VisitEditor
 
 SCRIPT = Path(__file__).with_name("crash_exam.py")

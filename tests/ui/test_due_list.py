@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from assess.db import open_database
-from assess.domain import PatientDetails, Sdr
+from assess.record.domain import PatientDetails, Sdr
 from assess.scoring.safety import Alert
 from assess.services.patients import create_patient
 from assess.services.visits import record_treatment
+from assess.storage.db import open_database
 from assess.ui.due_list import DueList, due_items
 from assess.ui.patient_view import PatientView
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from assess.domain import Finding
+from assess.record.domain import Finding
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.scales import MAS, REFLEX, TARDIEU_R1, TARDIEU_X
 from assess.ui.exam_grid import HOLD_MS, ExamGrid

@@ -9,7 +9,7 @@ from exam_helpers import LAST_DATE, LAST_VISIT, LOWER_GROUPS
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
-from assess.domain import Finding
+from assess.record.domain import Finding
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.scales import MAS, MRC, TARDIEU_R1
 from assess.ui.exam_model import (

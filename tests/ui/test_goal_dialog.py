@@ -10,11 +10,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database
-from assess.domain import Goal, PatientDetails
+from assess.record.domain import Goal, PatientDetails
 from assess.services.history import patient_history
 from assess.services.patients import create_patient
 from assess.services.visits import add_goal
+from assess.storage.db import Database
 from assess.ui.goal_dialog import GoalDialog, goal_id
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy")

@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import Injection, OralMedication, PatientDetails, ToxinSession
-from assess.drafts import DraftStore
+from assess.record.domain import Injection, OralMedication, PatientDetails, ToxinSession
 from assess.services.history import patient_history
 from assess.services.patients import create_patient
 from assess.services.visits import record_treatment
+from assess.storage.db import Database, open_database
+from assess.storage.drafts import DraftStore
 from assess.ui import main_window as main_window_module
 from assess.ui.main_window import MainWindow
 from assess.ui.settings import Settings
@@ -171,8 +171,8 @@ def test_an_unknown_recent_patient_is_forgotten(qtbot: QtBot, db: Database, sett
 
 def test_recovered_drafts_are_offered_and_reopened(qtbot: QtBot, db: Database, settings: Settings,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from assess.domain import Finding, Visit
-    from assess.drafts import VisitDraft
+    from assess.record.domain import Finding, Visit
+    from assess.storage.drafts import VisitDraft
 
     _with_zoe(db)
     visit = Visit(dt.date(2025, 5, 1), "follow_up", "Dr K. Osei", findings=(Finding("elbow_flexors", "left", "2"),))
@@ -195,7 +195,7 @@ def test_recovered_drafts_are_offered_and_reopened(qtbot: QtBot, db: Database, s
 
 def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db: Database, settings: Settings,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from assess.report_content import Clinic
+    from assess.reports.content import Clinic
     from assess.ui import clinic_dialog
 
     chosen = (frozenset({"great_toe_extensor", "toe_flexors"}), Clinic("Elm Clinic", phone="555-0199"))
@@ -239,7 +239,7 @@ def test_enter_on_a_treatment_in_the_timeline_corrects_it(qtbot: QtBot, db: Data
 
 def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, db: Database,
                                                                   settings: Settings) -> None:
-    from assess.domain import Sdr
+    from assess.record.domain import Sdr
     from assess.ui.due_list import DueList
 
     _with_zoe(db)
@@ -259,7 +259,7 @@ def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, 
 
 def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Database, settings: Settings,
                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from assess.domain import Visit
+    from assess.record.domain import Visit
     from assess.services.visits import record_visit
     from assess.ui import report_export
 

@@ -7,9 +7,9 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database
-from assess.domain import Contact, PatientDetails
+from assess.record.domain import Contact, PatientDetails
 from assess.services.patients import create_patient, patient_details
+from assess.storage.db import Database
 from assess.ui.patient_dialog import PatientDialog
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy",

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import PatientDetails
+from assess.record.domain import PatientDetails
 from assess.services.patients import PatientSummary, create_patient
+from assess.storage.db import Database, open_database
 from assess.ui.patient_list import SORT_ROLE, PatientList, PatientListModel
 
 PEOPLE = [("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2)), ("ITB-7", "Núñez", "José", dt.date(1979, 11, 20)),

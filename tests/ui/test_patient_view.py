@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from samples import sample_document
 
 from assess.interchange.read import read_document
-from assess.palette import MAS_COLOURS
+from assess.record.palette import MAS_COLOURS
 from assess.ui.patient_models import (
     BETTER,
     GoalsModel,

@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import Finding
+from assess.record.domain import Finding
 from assess.services.history import patient_history
 from assess.services.patients import patient_details, update_patient
 from assess.services.visits import record_visit
+from assess.storage.db import Database, open_database
 from assess.ui.main_window import MainWindow
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.settings import Settings

@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from assess.domain import Injection, PatientDetails, ToxinSession
+from assess.record.domain import Injection, PatientDetails, ToxinSession
+from assess.ui.injection_table import InjectionRow
 from assess.ui.toxin_checks import OVERRIDE_PREFIX, override_note
-from assess.ui.toxin_dialog import InjectionRow, ToxinSessionDialog
+from assess.ui.toxin_dialog import ToxinSessionDialog
 
 CHILD = PatientDetails("C-1", "Child", "Ann", dt.date(2016, 1, 1), "female", "cerebral_palsy")
 DAY = dt.date(2025, 4, 2)

@@ -9,12 +9,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDialog, QLineEdit, QPlainTextEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database
-from assess.domain import Injection, PatientDetails, ToxinSession
+from assess.record.domain import Injection, PatientDetails, ToxinSession
 from assess.services.history import patient_history
 from assess.services.patients import create_patient
 from assess.services.visits import record_treatment
-from assess.ui.toxin_dialog import (
+from assess.storage.db import Database
+from assess.ui.injection_table import (
     MUSCLE,
     RAW_ROLE,
     SIDE,
@@ -23,9 +23,9 @@ from assess.ui.toxin_dialog import (
     InjectionRow,
     InjectionTableModel,
     MuscleBox,
-    ToxinSessionDialog,
     session_totals,
 )
+from assess.ui.toxin_dialog import ToxinSessionDialog
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy", gmfcs="III")
 ROWS = [InjectionRow("soleus", "left", 30, 1), InjectionRow("biceps_brachii", "right", 25.5, None),

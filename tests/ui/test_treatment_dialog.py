@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database
-from assess.domain import OralMedication, Orthosis, PatientDetails, PumpEvent, Sdr, Surgery, Therapy, Treatment
+from assess.record.domain import OralMedication, Orthosis, PatientDetails, PumpEvent, Sdr, Surgery, Therapy, Treatment
 from assess.services.history import patient_history
 from assess.services.patients import create_patient
+from assess.services.treatment_edits import dose_change
 from assess.services.visits import record_treatment
-from assess.treatment_edits import dose_change
+from assess.storage.db import Database
 from assess.ui.treatment_dialog import EndDate, TreatmentDialog, readable
 
 ZOE = PatientDetails("LB-1", "Müller", "Zoë", dt.date(2017, 3, 2), "female", "cerebral_palsy")

@@ -13,9 +13,9 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from samples import sample_document
 
-from assess.demo import demo_patients
-from assess.domain import PatientRecord
+from assess.demo.patients import demo_patients
 from assess.interchange.read import read_document
+from assess.record.domain import PatientRecord
 from assess.ui.patient_view import PatientView
 from assess.ui.response_table import ResponseModel
 

@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import Visit
+from assess.record.domain import Visit
 from assess.services.audit import events
 from assess.services.history import patient_history
 from assess.services.signing import addenda, sign_visit
 from assess.services.users import add_user, log_in
 from assess.services.visits import record_visit
+from assess.storage.db import Database, open_database
 from assess.ui.change_history import ChangeHistoryDialog
 from assess.ui.login import IdleLock, LoginDialog
 from assess.ui.signing import AddendumDialog
@@ -301,7 +301,7 @@ def test_after_logging_in_the_window_opens_with_its_idle_lock(qtbot: QtBot, clin
 def test_a_toxin_session_is_signed_from_the_treatment_menu(qtbot: QtBot, clinic: Database, tmp_path: Path) -> None:
     from PySide6.QtWidgets import QInputDialog
 
-    from assess.domain import Injection, ToxinSession
+    from assess.record.domain import Injection, ToxinSession
     from assess.services.signing import toxin_signatures
     from assess.services.visits import record_treatment
     from assess.ui.main_window import MainWindow

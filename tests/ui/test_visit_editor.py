@@ -13,13 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import Finding, GoalScore, Visit, VisitScores
-from assess.drafts import DraftStore, VisitDraft
-from assess.errors import RecordError, SignedRecordError, StaleEditError
+from assess.record.domain import Finding, GoalScore, Visit, VisitScores
+from assess.record.errors import RecordError, SignedRecordError, StaleEditError
 from assess.scoring.gas import visit_t_score
 from assess.services.history import patient_history
 from assess.services.visits import record_visit
+from assess.storage.db import Database, open_database
+from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui import visit_editor
 from assess.ui.exam_model import R1_L
 from assess.ui.visit_editor import VisitEditor

@@ -11,10 +11,10 @@ from exam_helpers import MRN, TODAY, add_patient, drafts_in, type_keys
 from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from assess.db import Database, open_database
-from assess.domain import TRIGGERS, Visit
+from assess.record.domain import TRIGGERS, Visit
 from assess.scoring.change import MasWorsening, Worsening
 from assess.services.history import patient_history
+from assess.storage.db import Database, open_database
 from assess.ui.visit_editor import VisitEditor
 from assess.ui.worsening_prompt import TriggerDialog
 

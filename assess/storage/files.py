@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from assess.errors import AssessError
+from assess.record.errors import AssessError
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -13,15 +13,15 @@ from pg_cluster import PostgresServer
 from samples import sample_document
 from sqlalchemy import text
 
-from assess.backup import backup_database, check_postgres_backup, check_sqlite_backup, restore_database
-from assess.cli import main
-from assess.db import SCHEMA_REVISION, Database, open_database
-from assess.errors import DatabaseError
+from assess.cli.main import main
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
+from assess.record.errors import DatabaseError
 from assess.services.demo import add_demo_patients
 from assess.services.interchange import export_records, import_records
 from assess.services.patients import find_patients
+from assess.storage.backup import backup_database, check_postgres_backup, check_sqlite_backup, restore_database
+from assess.storage.db import SCHEMA_REVISION, Database, open_database
 
 
 def _exported(db: Database) -> object:

@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection assess hands over (see assess.db.upgrade)."""
+"""Alembic environment: runs on the connection assess hands over (see assess.storage.db.upgrade)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from assess.models import Base
+from assess.storage.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - assess always passes its own connection

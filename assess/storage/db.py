@@ -18,8 +18,8 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.actor import Actor
-from assess.errors import DatabaseError
+from assess.record.actor import Actor
+from assess.record.errors import DatabaseError
 
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
@@ -156,7 +156,7 @@ def known_revisions() -> list[str]:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", "assess:migrations")
+    config.set_main_option("script_location", "assess.storage:migrations")
     return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
 
 
@@ -179,7 +179,7 @@ def upgrade(engine: Engine, url: str) -> Path | None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "assess:migrations")
+    config.set_main_option("script_location", "assess.storage:migrations")
     try:
         # One transaction: on SQLite and PostgreSQL a failed migration leaves the schema as it was.
         with engine.begin() as connection:

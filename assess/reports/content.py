@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from assess.domain import PatientRecord
+from assess.record.domain import PatientRecord
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 
 import pytest
 
-from assess.demo import DEFAULT_TODAY, demo_patients
-from assess.domain import (
+from assess.demo.patients import DEFAULT_TODAY, demo_patients
+from assess.interchange.read import read_document
+from assess.interchange.write import write_document
+from assess.record.domain import (
     DIAGNOSES,
     OralMedication,
     Orthosis,
@@ -23,8 +25,6 @@ from assess.domain import (
     age_in_years,
     treatment_date,
 )
-from assess.interchange.read import read_document
-from assess.interchange.write import write_document
 from assess.scoring.muscles import GROUPS_BY_CODE, groups_of_muscle
 from assess.scoring.scales import MAS
 

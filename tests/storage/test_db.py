@@ -13,7 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from assess.db import (
+from assess.record.errors import DatabaseError
+from assess.storage.db import (
     SCHEMA_REVISION,
     Database,
     backup_sqlite,
@@ -22,13 +23,12 @@ from assess.db import (
     make_engine,
     open_database,
 )
-from assess.errors import DatabaseError
-from assess.models import Base
+from assess.storage.models import Base
 
 
 def test_schema_revision_constant_is_the_newest_migration() -> None:
     config = Config()
-    config.set_main_option("script_location", "assess:migrations")
+    config.set_main_option("script_location", "assess.storage:migrations")
     assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
 
 
@@ -136,7 +136,7 @@ def test_a_database_of_the_first_schema_is_upgraded_with_every_record_intact(tmp
     path = tmp_path / "assess.db"
     engine = create_engine(f"sqlite:///{path}")
     config = Config()
-    config.set_main_option("script_location", "assess:migrations")
+    config.set_main_option("script_location", "assess.storage:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0001_initial")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.domain import Finding, GoalScore, Visit, VisitScores
-from assess.drafts import DraftStore, VisitDraft, visit_from_json, visit_to_json
+from assess.record.domain import Finding, GoalScore, Visit, VisitScores
+from assess.storage.drafts import DraftStore, VisitDraft, visit_from_json, visit_to_json
 
 SAVED_AT = dt.datetime(2025, 6, 9, 12, 30, 5, 123456, tzinfo=dt.UTC)
 INCOMPLETE = Visit(
@@ -110,7 +110,7 @@ def test_a_damaged_draft_is_skipped_with_a_warning(tmp_path: Path, content: byte
     store = DraftStore(tmp_path)
     store.save(_draft())
     (tmp_path / "broken__2025-06-09__follow_up.json").write_bytes(content)
-    with caplog.at_level(logging.WARNING, logger="assess.drafts"):
+    with caplog.at_level(logging.WARNING, logger="assess.storage.drafts"):
         drafts = store.load_all()
     assert drafts == [_draft()]
     assert "broken__2025-06-09__follow_up.json" in caplog.text

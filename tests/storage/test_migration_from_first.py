@@ -16,14 +16,14 @@ from pg_cluster import PostgresServer
 from samples import sample_document
 from sqlalchemy import Engine, MetaData, insert, select, text
 
-from assess.db import SCHEMA_REVISION, Database, current_revision, make_engine, open_database
-from assess.domain import PatientDetails
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
-from assess.models import Base
+from assess.record.domain import PatientDetails
 from assess.services.demo import add_demo_patients
 from assess.services.interchange import export_records, import_records
 from assess.services.patients import create_patient
+from assess.storage.db import SCHEMA_REVISION, Database, current_revision, make_engine, open_database
+from assess.storage.models import Base
 
 FIRST = "0001_initial"
 
@@ -39,7 +39,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def _at_first_schema(url: str) -> Engine:
     engine = make_engine(url)
     config = Config()
-    config.set_main_option("script_location", "assess:migrations")
+    config.set_main_option("script_location", "assess.storage:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, FIRST)

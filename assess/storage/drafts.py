@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from assess.domain import Finding, GoalScore, Visit, VisitScores
+from assess.record.domain import Finding, GoalScore, Visit, VisitScores
 
 log = logging.getLogger(__name__)
 

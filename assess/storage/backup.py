@@ -21,8 +21,8 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from assess.db import backup_sqlite, known_revisions, make_engine, sqlite_path
-from assess.errors import DatabaseError
+from assess.record.errors import DatabaseError
+from assess.storage.db import backup_sqlite, known_revisions, make_engine, sqlite_path
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from samples import sample_document
 
-from assess import domain
-from assess.cli import main
-from assess.db import Database
-from assess.domain import PatientDetails, PatientRecord, Visit
-from assess.errors import AssessError, RecordError
+from assess.cli.main import main
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
+from assess.record import domain
+from assess.record.domain import PatientDetails, PatientRecord, Visit
+from assess.record.errors import AssessError, RecordError
 from assess.scoring.scales import NumericScale, OrdinalScale
 from assess.services.checks import check_details, check_goals, check_treatment, check_visit
 from assess.services.interchange import export_records, import_records
+from assess.storage.db import Database
 
 BOUNDED = settings(max_examples=80, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

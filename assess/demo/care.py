@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assess import demo_data as data
-from assess.domain import (
+from assess.demo import data
+from assess.record.domain import (
     Finding,
     Injection,
     OralMedication,
@@ -54,9 +54,9 @@ class Site:
     group: str
     side: str
     lower: bool
-    tone: float  # as a rank of assess.demo.MAS_LABELS (2.0 is '1+'), so "down one grade" is -1
+    tone: float  # as a rank of assess.demo.patients.MAS_LABELS (2.0 is '1+'), so "down one grade" is -1
     r2: float
-    mrc: int  # index into assess.demo.MRC_LABELS
+    mrc: int  # index into assess.demo.patients.MRC_LABELS
     spec: data.GroupSpec
     scales: int  # the scales besides MAS this clinic takes on this group (bits: TARDIEU, PROM, ...)
     plain: list[Finding | None]  # the MAS-only finding per rank, shared between visits
@@ -82,9 +82,9 @@ class _Session:
 
 
 class PatientPlan:
-    """A patient's care over the years, planned before any visit is written up (assess.demo does that)."""
+    """A patient's care over the years, planned before any visit is written up (assess.demo.patients does that)."""
 
-    # Who the patient is: set by assess.demo before any plan is made.
+    # Who the patient is: set by assess.demo.patients before any plan is made.
     diagnosis: str
     pattern: data.Pattern
     gmfcs: str | None

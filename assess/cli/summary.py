@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from assess.domain import PatientRecord, age_in_years
-from assess.labels import words
+from assess.record.domain import PatientRecord, age_in_years
+from assess.record.labels import words
 from assess.scoring.change import FindingChange, ScaleChange, latest_findings
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import visit_t_score

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from assess.domain import OralMedication
-from assess.errors import RecordError
-from assess.treatment_edits import dose_change
+from assess.record.domain import OralMedication
+from assess.record.errors import RecordError
+from assess.services.treatment_edits import dose_change
 
 BACLOFEN = OralMedication("baclofen", 30, dt.date(2025, 1, 10), None, "titrating")
 

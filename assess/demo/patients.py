@@ -7,9 +7,9 @@ import functools
 import random
 from collections.abc import Iterator
 
-from assess import demo_data as data
-from assess.demo_care import ONE_DAY, Pair, PatientPlan, Site, between, delta
-from assess.domain import (
+from assess.demo import data
+from assess.demo.care import ONE_DAY, Pair, PatientPlan, Site, between, delta
+from assess.record.domain import (
     SYMPTOMS,
     TREATMENT_KINDS,
     TRIGGERS,

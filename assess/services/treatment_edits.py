@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from assess.domain import OralMedication
-from assess.errors import RecordError
+from assess.record.domain import OralMedication
+from assess.record.errors import RecordError
 
 
 def dose_change(old: OralMedication, new_dose: float, on: dt.date) -> tuple[OralMedication, OralMedication]:

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from assess.drafts import DraftStore
 from assess.scoring.muscles import GROUPS_BY_CODE
+from assess.storage.drafts import DraftStore
 
 # The child: the draft of one exam saved over and over, a finding and a note longer each time (as typing does),
 # each save reported once DraftStore.save has returned.
 CHILD = """
 import datetime as dt, sys
 from pathlib import Path
-from assess.drafts import DraftStore, VisitDraft
-from assess.domain import Finding, Visit
+from assess.storage.drafts import DraftStore, VisitDraft
+from assess.record.domain import Finding, Visit
 from assess.scoring.muscles import GROUPS_BY_CODE
 
 groups = sorted(GROUPS_BY_CODE)

@@ -1,0 +1,1 @@
+"""The `assess` command: the launcher (window or command line), the commands and their text output."""

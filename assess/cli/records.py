@@ -1,0 +1,198 @@
+"""Commands on the record: import, export, list, show, alerts, the report, demo data and the summary."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from assess import __version__
+from assess.cli.parser import UsageError
+from assess.record.errors import AssessError, RecordError
+from assess.record.labels import count
+from assess.storage.bulk import collector_paused
+from assess.storage.db import Database
+from assess.storage.files import write_atomically
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        data = path.read_bytes()  # json decodes UTF-8 itself, faster than a text file object
+    except FileNotFoundError:
+        raise AssessError(f"{path}: no such file") from None
+    except OSError as error:
+        raise AssessError(f"{path}: cannot be read ({error})") from None
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as error:
+        raise AssessError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise AssessError(f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") \
+            from None
+
+
+def cmd_import(db: Database, args: argparse.Namespace) -> int:
+    from assess.interchange.read import read_document
+    from assess.services.interchange import import_records
+
+    batches = []
+    with collector_paused():
+        for path in args.files:
+            try:
+                batches.append((path, read_document(_load_json(path))))
+            except RecordError as error:
+                raise AssessError(f"{path}: {error}") from None
+        with db.transaction() as session:
+            reports = []
+            for path, records in batches:
+                try:
+                    reports.append((path, import_records(session, records, dry_run=args.dry_run)))
+                except AssessError as error:
+                    raise AssessError(f"{path}: {error}") from None
+    verb = "would add" if args.dry_run else "added"
+    for path, report in reports:
+        unchanged = report.total("unchanged_visits") + report.total("unchanged_treatments")
+        print(f"{path}: {verb} {count(report.new_patients, 'new patient')}, {count(report.total('goals'), 'goal')}, "
+              f"{count(report.total('visits'), 'visit')} ({count(report.total('findings'), 'finding')}), "
+              f"{count(report.total('treatments'), 'treatment')}; {count(unchanged, 'record')} already stored")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    return 0
+
+
+def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    import getpass
+
+    from assess.interchange.schema import check_schema
+    from assess.interchange.write import write_document
+    from assess.services.interchange import export_records, export_stamp
+
+    with db.transaction() as session:
+        records = export_records(session, args.patient)
+    document = write_document(records, exported_at=export_stamp(),
+                              exported_by=db.actor.name if db.actor else getpass.getuser())
+    check_schema(document)  # never hand out a file that assess itself would refuse
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(Path(args.out), text.encode("utf-8"))
+    visits = sum(len(r.visits) for r in records)
+    findings = sum(len(v.findings) for r in records for v in r.visits)
+    treatments = sum(len(r.treatments) for r in records)
+    print(f"Exported {count(len(records), 'patient')} ({count(visits, 'visit')}, {count(findings, 'finding')}, "
+          f"{count(treatments, 'treatment')}) to {args.out}", file=sys.stderr if args.out == "-" else sys.stdout)
+    return 0
+
+
+def cmd_patients(db: Database, args: argparse.Namespace) -> int:
+    from assess.record.labels import words
+    from assess.services.patients import find_patients
+
+    with db.transaction() as session:
+        found = find_patients(session, args.search, limit=None)
+    if args.json:
+        print(json.dumps([{"mrn": p.mrn, "family_name": p.family_name, "given_name": p.given_name,
+                           "birth_date": p.birth_date.isoformat(), "diagnosis": p.diagnosis, "gmfcs": p.gmfcs,
+                           "last_visit": p.last_visit.isoformat() if p.last_visit else None}
+                          for p in found], ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No patients match." if args.search else "No patients yet: add some with 'assess import' or "
+              "'assess demo'.")
+        return 0
+    rows = [("MRN", "Name", "Born", "Diagnosis", "Last visit")] + [
+        (p.mrn, p.display_name, p.birth_date.isoformat(),
+         words(p.diagnosis) + (f", GMFCS {p.gmfcs}" if p.gmfcs else ""),
+         p.last_visit.isoformat() if p.last_visit else "-") for p in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_show(db: Database, args: argparse.Namespace) -> int:
+    from assess.cli.summary import patient_summary
+    from assess.services.history import patient_history
+
+    with db.transaction() as session:
+        record = patient_history(session, args.mrn)
+    print(patient_summary(record, dt.date.today()))
+    return 0
+
+
+def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.alerts import alerts, clinic_alerts, patient_ids
+
+    as_of = args.as_of or dt.date.today()
+    with collector_paused(), db.transaction() as session:
+        if args.patient:
+            found = alerts(session, as_of, [args.patient])
+        else:
+            ids = patient_ids(session)
+    if not args.patient:
+        found = clinic_alerts(db.url, ids, as_of, workers=min(len(ids) // 2000 + 1, os.cpu_count() or 1))
+    if args.json:
+        print(json.dumps([{"code": a.code, "severity": a.severity, "mrn": a.mrn, "date": a.date.isoformat(),
+                           "message": a.message, **({"source": a.source} if a.source else {})} for a in found],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No open alerts.")
+        return 0
+    for a in found:
+        source = f" [{a.source}]" if a.source else ""
+        print(f"{a.severity.upper():7}  {a.date}  {a.mrn}  {a.message}{source}")
+    warnings = sum(a.severity == "warning" for a in found)
+    print(f"{count(warnings, 'warning')}, {count(len(found) - warnings, 'notice')}")
+    return 0
+
+
+def cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from assess.reports.pdf import report_bytes
+    from assess.services.report import patient_report
+
+    with db.transaction() as session:
+        content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since)
+    write_atomically(args.out, report_bytes(content))
+    draft = " (DRAFT: the visit is not signed)" if content.draft else ""
+    print(f"Wrote the report of {content.patient_name} ({content.mrn}) to {args.out}{draft}")
+    return 0
+
+
+def cmd_demo(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.demo import add_demo_patients
+
+    if args.patients < 1:
+        raise UsageError("--patients must be at least 1")
+    with collector_paused(), db.transaction() as session:
+        report = add_demo_patients(session, args.patients, args.seed,
+                                   progress=lambda done: print(f"\r{done}/{args.patients} patients", end="",
+                                                               file=sys.stderr, flush=True))
+    print(file=sys.stderr)
+    print(f"Added {count(report.new_patients, 'demo patient')} with {count(report.total('visits'), 'visit')} "
+          f"({count(report.total('findings'), 'finding')}) and {count(report.total('treatments'), 'treatment')} "
+          f"to {db.describe()}")
+    return 0
+
+
+def cmd_summary(db: Database) -> int:
+    from assess.services.patients import find_patients
+
+    with db.transaction() as session:
+        everyone = find_patients(session, "", limit=None)
+    print(f"assess {__version__} - database: {db.describe()}")
+    print(f"{count(len(everyone), 'patient')}.")
+    recent = sorted((p for p in everyone if p.last_visit), key=lambda p: p.last_visit or dt.date.min,
+                    reverse=True)[:10]
+    if recent:
+        print("Most recently seen:")
+        for p in recent:
+            print(f"  {p.last_visit}  {p.mrn}  {p.display_name}")
+    print("Commands: assess show MRN, assess patients --search TEXT, assess import FILE, assess demo, "
+          "assess --help")
+    return 0

@@ -1,0 +1,171 @@
+"""Commands that keep the database and its trust: upgrade, backup, restore, users, audit, signing, logins."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from assess.cli.parser import UsageError
+from assess.record.labels import count
+from assess.storage.db import Database, current_revision, open_database
+
+
+def cmd_db(db: Database, args: argparse.Namespace) -> int:
+    from assess.storage.backup import backup_database
+
+    if args.db_command == "upgrade":
+        print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
+        return 0
+    backup_database(db.url, args.out)
+    print(f"Backed up {db.describe()} to {args.out}")
+    return 0
+
+
+def cmd_restore(url: str, source: Path) -> int:
+    """Not through open_database: a damaged database (the reason to restore) would not open."""
+    from assess.storage.backup import restore_database
+
+    restored = restore_database(url, source)
+    db = open_database(url)  # checked and, for an older backup, upgraded to this version's schema
+    try:
+        revision = current_revision(db.engine)
+        kept = f"; the database it replaced was kept as {restored.kept}" if restored.kept else ""
+        print(f"Restored {db.describe()} from {source} (schema revision {restored.revision}"
+              f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}")
+    finally:
+        db.close()
+    return 0
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise UsageError("the two passwords differ; nothing was written")
+    return first
+
+
+def cmd_users(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.users import add_user, list_users
+
+    if args.users_command == "idle-lock":
+        from assess.services.clinic import idle_lock_minutes, set_idle_lock_minutes
+
+        with db.transaction() as session:
+            if args.minutes is not None:
+                set_idle_lock_minutes(session, args.minutes)
+            minutes = idle_lock_minutes(session)
+        print(f"The window locks after {count(minutes, 'minute')} without use" if minutes
+              else "The window never locks by itself")
+        return 0
+    if args.users_command == "password":
+        from assess.services.users import set_password
+
+        password = _new_password(args)
+        with db.transaction() as session:
+            set_password(session, args.name, password)
+        print(f"New password set for {args.name}")
+        return 0
+    if args.users_command == "add":
+        password = _new_password(args)
+        with db.transaction() as session:
+            user = add_user(session, args.name, args.role, password)
+        print(f"Added {user.role} {user.name}")
+        return 0
+    with db.transaction() as session:
+        users = list_users(session)
+    if not users:
+        print("No users: assess runs in single-user mode. Add the first (a clinician) with "
+              "'assess users add NAME --role clinician'.")
+    for user in users:
+        failed = f"  ({count(user.failed_logins, 'failed login')})" if user.failed_logins else ""
+        print(f"{user.name:20}  {user.role:9}  since {user.created_at:%Y-%m-%d}{failed}")
+    return 0
+
+
+def _changes(before: Any, after: Any) -> str:
+    """The changed values of an event in a line: 'mas: 2 -> 1+' for flat values, else the new values."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changed = [f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in sorted({*before, *after})
+                   if before.get(k) != after.get(k)]
+        return "; ".join(changed)
+    shown = after if after is not None else before
+    return "" if shown is None else json.dumps(shown, ensure_ascii=False, sort_keys=True)
+
+
+def cmd_audit(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.audit import events, verify_chain
+
+    with db.transaction() as session:
+        if args.action == "verify":
+            check = verify_chain(session)
+        else:
+            found = events(session, args.patient, args.limit)
+    if args.action == "verify":
+        if not check.intact:
+            print(f"The audit trail is BROKEN at event {check.broken_at}: {check.reason} "
+                  f"({count(check.events, 'event')} before it intact)")
+            return 1
+        print(f"The audit trail is intact: {count(check.events, 'event')}, the last hash is {check.head_hash}")
+        return 0
+    if args.json:
+        print(json.dumps([{"id": e.id, "at": e.at.isoformat().replace("+00:00", "Z"), "actor": e.actor,
+                           "role": e.role, "workstation": e.workstation, "action": e.action, "entity": e.entity,
+                           "key": e.key, "mrn": e.mrn, "before": e.before, "after": e.after, "hash": e.hash}
+                          for e in found], ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("No audit events" + (f" for patient {args.patient}." if args.patient else "."))
+    for e in found:
+        where = f" {e.mrn}" if e.mrn and e.mrn != e.key else ""
+        print(f"{e.id:6}  {e.at:%Y-%m-%d %H:%M:%S}Z  {e.actor} ({e.role}) at {e.workstation}  {e.action} "
+              f"{e.entity} {e.key}{where}  {_changes(e.before, e.after)}".rstrip())
+    return 0
+
+
+def cmd_sign(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.signing import sign_toxin_session, sign_visit
+
+    with db.transaction() as session:
+        if args.type:
+            signature = sign_visit(session, args.mrn, args.date, args.type)
+            what = f"the {args.type} visit of {args.mrn} on {args.date}"
+        else:
+            signature = sign_toxin_session(session, args.mrn, args.date, args.product)
+            what = f"the {args.product} session of {args.mrn} on {args.date}"
+    print(f"Signed {what} as {signature.signed_by}")
+    return 0
+
+
+def cmd_addendum(db: Database, args: argparse.Namespace) -> int:
+    from assess.services.signing import add_addendum
+
+    with db.transaction() as session:
+        added = add_addendum(session, args.mrn, "visit" if args.type else "toxin_session", args.date,
+                             args.type or args.product, args.text)
+    print(f"Added an addendum by {added.author} to the {added.describe_record()} of {args.mrn}")
+    return 0
+
+
+def log_in_from_command_line(db: Database, name: str | None) -> None:
+    """On a database with users: log in as --user / ASSESS_USER with ASSESS_PASSWORD or a prompt."""
+    import getpass
+
+    from assess.services.users import log_in, needs_login
+
+    if not needs_login(db):
+        return
+    name = name or os.environ.get("ASSESS_USER")
+    if not name:
+        raise UsageError("this database has users: log in with --user NAME (or set ASSESS_USER)")
+    password = os.environ.get("ASSESS_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"Password for {name}: ")
+    log_in(db, name, password)
