@@ -46,7 +46,8 @@ def _side_site(text: str | None, side: str | None) -> list[dict[str, Any]] | Non
     site: dict[str, Any] = {}
     if side is not None:
         site["extension"] = laterality(side, False)
-    site["text"] = text or words(side or "")
+    if text is not None:
+        site["text"] = text
     return [site]
 
 
