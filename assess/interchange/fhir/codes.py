@@ -163,6 +163,14 @@ def concept(name: str, code: str) -> dict[str, Any]:
     return {"coding": [coding(name, code)]}
 
 
+@functools.cache
+def shared_concept(name: str, code: str) -> dict[str, Any]:
+    """concept() for the codes written again and again (a visit type, a trigger): never to be changed."""
+    from assess.interchange.fhir.common import shared
+
+    return shared(concept(name, code))
+
+
 def code_system(name: str) -> dict[str, Any]:
     """One assess CodeSystem as a FHIR R4 resource."""
     title, concepts = vocabularies()[name]

@@ -140,7 +140,8 @@ def _who(p: _Patient) -> list[Entry]:
     return out
 
 
-def _goal(p: _Patient, goal: Goal, url: str) -> list[Entry]:
+def _goal(p: _Patient, goal: Goal, focus: list[dict[str, str]]) -> list[Entry]:
+    url = focus[0]["reference"]
     resource: Resource = {"resourceType": "Goal", "identifier": [{"system": GOAL_ID_SYSTEM, "value": goal.id}],
                           "lifecycleStatus": "active", "description": {"text": goal.text},
                           "subject": p.ctx.patient, "startDate": goal.set_on.isoformat()}
@@ -152,7 +153,7 @@ def _goal(p: _Patient, goal: Goal, url: str) -> list[Entry]:
     baseline = {"resourceType": "Observation", "status": "final", "category": SURVEY,
                 "code": {"coding": [{"system": LOINC, "code": LOINC_GAS_BASELINE[0],
                                      "display": LOINC_GAS_BASELINE[1]}]},
-                "subject": p.ctx.patient, "focus": [{"reference": url}],
+                "subject": p.ctx.patient, "focus": focus,
                 "effectiveDateTime": goal.set_on.isoformat(), "valueCodeableConcept": gas_answer(goal.baseline)}
     return [entry(url, resource), entry(p.ctx.url("goal", goal.id, "baseline"), baseline)]
 
@@ -173,19 +174,25 @@ def _letter(p: _Patient, letter: Letter) -> Entry:
 
 def patient_entries(record: PatientRecord, sender: Sender, today: dt.date, letter: Letter | None = None) -> list[Entry]:
     """Every resource of one patient, in the order of the record: who, goals, visits, treatments, letter."""
+    return _patient(record, sender, today, letter)[0]
+
+
+def _patient(record: PatientRecord, sender: Sender, today: dt.date, letter: Letter | None) -> tuple[list[Entry],
+                                                                                                      Context]:
     p = _Patient(canonical_record(record), sender, {"reference": shared_url("clinic", sender.name)}, today, letter)
+    p.clinic = p.ctx.share(p.clinic)
     out = _who(p)
-    goal_urls = {g.id: p.ctx.url("goal", g.id) for g in p.record.goals}
+    focus = {g.id: p.ctx.share([{"reference": p.ctx.url("goal", g.id)}]) for g in p.record.goals}
     for goal in p.record.goals:
-        out += _goal(p, goal, goal_urls[goal.id])
+        out += _goal(p, goal, focus[goal.id])
     for visit in p.record.visits:
-        out += VisitWriter(p.ctx, visit, p.clinic, goal_urls).entries(p.record.goals)
+        out += VisitWriter(p.ctx, visit, p.clinic, focus).entries(p.record.goals)
     care = CareWriter(p.ctx, today)
     for treatment in p.record.treatments:
         out += care.entries(treatment)
     if letter is not None:
         out.append(_letter(p, letter))
-    return out
+    return out, p.ctx
 
 
 def _header(sender: Sender, timestamp: dt.datetime) -> dict[str, Any]:
@@ -211,6 +218,6 @@ def bundle_chunks(records: Iterable[PatientRecord], sender: Sender, timestamp: d
     header = encode(_header(sender, timestamp))
     yield (header[:-1] + ',"entry":[' + encode_entry(clinic_entry(sender))).encode("utf-8")
     for record in records:
-        entries = patient_entries(record, sender, timestamp.date(), letters.get(record.mrn))
-        yield ("," + ",".join(map(encode_entry, entries))).encode("utf-8")
+        entries, ctx = _patient(record, sender, timestamp.date(), letters.get(record.mrn))
+        yield ("," + ",".join([encode_entry(e, ctx.known) for e in entries])).encode("utf-8")
     yield b"]}\n"

@@ -13,6 +13,7 @@ from assess.interchange.fhir.codes import (
     coding,
     concept,
     extension,
+    shared_concept,
 )
 from assess.interchange.fhir.common import Context, Entry, Resource, entry, laterality, note, number, put, quantity
 from assess.interchange.fhir.write_exam import SURVEY, local
@@ -64,7 +65,7 @@ class CareWriter:
 
     def _procedure(self, t: Treatment, code: dict[str, Any], **values: Any) -> tuple[str, Resource]:
         resource: Resource = {"resourceType": "Procedure", "status": "completed",
-                              "category": concept("treatment-kind", t.kind), "code": code,
+                              "category": shared_concept("treatment-kind", t.kind), "code": code,
                               "subject": self.ctx.patient}
         for key, value in values.items():
             put(resource, key, value)
@@ -117,6 +118,7 @@ class CareWriter:
         url, procedure = self._procedure(t, TOXIN_CODE, performedDateTime=t.date.isoformat(),
                                          usedReference=[{"reference": medication_url}])
         out = [entry(url, procedure), entry(medication_url, medication)]
+        drug, part_of = self.ctx.share({"reference": medication_url}), self.ctx.share([{"reference": url}])
         for injection in t.injections:
             dosage: dict[str, Any] = {
                 "site": {**concept("muscle", injection.muscle), "extension": laterality(injection.side, False)},
@@ -125,8 +127,7 @@ class CareWriter:
             if t.guidance:
                 dosage["method"] = concept("guidance", t.guidance)
             resource: Resource = {"resourceType": "MedicationAdministration", "status": "completed",
-                                  "medicationReference": {"reference": medication_url},
-                                  "subject": self.ctx.patient, "partOf": [{"reference": url}],
+                                  "medicationReference": drug, "subject": self.ctx.patient, "partOf": part_of,
                                   "effectiveDateTime": t.date.isoformat(), "dosage": dosage}
             if injection.sites is not None:
                 resource["extension"] = [{"url": extension("injection-sites"), "valueInteger": injection.sites}]

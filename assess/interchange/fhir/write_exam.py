@@ -21,6 +21,7 @@ from assess.interchange.fhir.codes import (
     SNOMED,
     concept,
     extension,
+    shared_concept,
 )
 from assess.interchange.fhir.common import (
     Context,
@@ -84,13 +85,14 @@ def _component(code: str, key: str, value: Any) -> dict[str, Any]:
 class VisitWriter:
     """The resources of one visit; every Observation names the visit's Encounter."""
 
-    def __init__(self, ctx: Context, visit: Visit, clinic: dict[str, str], goal_urls: dict[str, str]) -> None:
+    def __init__(self, ctx: Context, visit: Visit, clinic: dict[str, str],
+                 goal_urls: dict[str, list[dict[str, str]]]) -> None:
         self.ctx, self.visit = ctx, visit
         self.day = visit.date.isoformat()
         self.key = ("visit", self.day, visit.type)
         self.prefix = "/".join(self.key) + "/"
         self.encounter_url = ctx.url(*self.key)
-        self.encounter = {"reference": self.encounter_url}
+        self.encounter = ctx.share({"reference": self.encounter_url})
         self.status = "final" if visit.status == "signed" else "preliminary"
         self.clinic = clinic
         self.goal_urls = goal_urls
@@ -108,7 +110,7 @@ class VisitWriter:
             extensions.append({"url": extension("signed-at"), "valueDateTime": moment(v.signed_at)})
         encounter: Resource = {
             "resourceType": "Encounter", "extension": extensions, "status": "finished", "class": AMBULATORY,
-            "type": [concept("visit-type", v.type)], "subject": self.ctx.patient,
+            "type": [shared_concept("visit-type", v.type)], "subject": self.ctx.patient,
             "participant": [{"individual": {"display": v.clinician}}],
             "period": {"start": self.day, "end": self.day}, "serviceProvider": self.clinic}
         out = [entry(self.encounter_url, encounter)]
@@ -120,13 +122,13 @@ class VisitWriter:
                                          valueQuantity=quantity(v.weight_kg, "kg", "kg")))
         for trigger in v.triggers:
             out.append(self._observation(("trigger", trigger), EXAM, local("trigger"),
-                                         valueCodeableConcept=concept("trigger", trigger)))
+                                         valueCodeableConcept=shared_concept("trigger", trigger)))
         for symptom in v.symptoms:
             out.append(self._observation(("symptom", symptom), EXAM, local("symptom"),
-                                         valueCodeableConcept=concept("symptom", symptom)))
+                                         valueCodeableConcept=shared_concept("symptom", symptom)))
         for score in v.goal_scores:
             out.append(self._observation(("gas", score.goal), SURVEY, GAS_CODE,
-                                         focus=[{"reference": self.goal_urls[score.goal]}],
+                                         focus=self.goal_urls[score.goal],
                                          valueCodeableConcept=gas_answer(score.score)))
         if v.goal_scores:
             t_score = visit_t_score([g for g in goals if g.set_on <= v.date], v.date, v.goal_scores)
