@@ -24,6 +24,25 @@ def _seconds(*args: str) -> float:
     return time.perf_counter() - start
 
 
+def _in_process(url: str, out: Path) -> tuple[float, float]:
+    from assess.interchange.fhir.write import Sender, bundle_chunks
+    from assess.services.interchange import export_records, export_stamp
+    from assess.storage.bulk import collector_paused
+    from assess.storage.db import open_database
+    from assess.storage.files import write_chunks_atomically
+
+    db = open_database(url)
+    with collector_paused():
+        start = time.perf_counter()
+        with db.transaction() as session:
+            records = export_records(session)
+        loaded = time.perf_counter()
+        write_chunks_atomically(out, bundle_chunks(records, Sender("Benchmark clinic"), export_stamp()))
+        written = time.perf_counter()
+    db.close()
+    return loaded - start, written - loaded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=1000)
@@ -42,6 +61,9 @@ def main() -> None:
                      f"{statistics.median(fhir):.1f} s ({min(fhir):.1f}–{max(fhir):.1f})", "< 10 s"))
         rows.append(("assess export (assess-record/1) of the same patients, for comparison",
                      f"{statistics.median(record):.1f} s ({min(record):.1f}–{max(record):.1f})", ""))
+        split = _in_process(url, Path(folder) / "split.json")
+        rows.append(("  in one process: reading the records from the database, then building and writing the "
+                     "Bundle", f"{split[0]:.1f} s + {split[1]:.1f} s", ""))
         imported = [_seconds("--db", f"sqlite:///{folder}/import-{i}.db", "import", "--format", "fhir-r4",
                              str(bundle)) for i in range(args.repeats)]
         rows.append(("assess import --format fhir-r4 of that Bundle into an empty database",
