@@ -24,6 +24,13 @@ def _signed_record_arguments(p: argparse.ArgumentParser) -> None:
     which.add_argument("--product", metavar="PRODUCT", help="the toxin session's product")
 
 
+def _format_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("assess-record/1", "fhir-r4"), default="assess-record/1",
+                   help="the file format (default assess-record/1)")
+    p.add_argument("--mrn-system", metavar="URI", help="fhir-r4: the identifier system of the clinic's medical "
+                   "record numbers (default: assess's own, https://assess.example.org/fhir/mrn)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assess",
@@ -37,17 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"assess {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import assess-record/1 files (all or nothing)",
-                            description="Import assess-record/1 files. Every file is checked first; a bad "
-                            "value or a conflict with a stored record refuses the whole import.")
+    p = commands.add_parser("import", help="import assess-record/1 files or FHIR R4 Bundles (all or nothing)",
+                            description="Import assess-record/1 files, or FHIR R4 Bundles (a referral's Patient "
+                            "resources, or an assess FHIR export). Every file is checked first; a bad value or a "
+                            "conflict with a stored record refuses the whole import.")
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check and report what would be added; write nothing")
+    _format_arguments(p)
 
-    p = commands.add_parser("export", help="export patients as an assess-record/1 file",
-                            description="Write patients (all, or those named) as one assess-record/1 file.")
+    p = commands.add_parser("export", help="export patients as an assess-record/1 file or a FHIR R4 Bundle",
+                            description="Write patients (all, or those named) as one assess-record/1 file, or as "
+                            "one FHIR R4 Bundle for an EHR (docs/fhir.md).")
     p.add_argument("--out", required=True, metavar="FILE", help="file to write ('-' for standard output)")
     p.add_argument("--patient", action="append", default=[], metavar="MRN", help="export this patient "
                    "(repeat for more); default: every patient")
+    _format_arguments(p)
+    p.add_argument("--letter", action="store_true", help="fhir-r4: attach the letter of each patient's latest "
+                   "visit as a PDF (about a second per patient)")
 
     p = commands.add_parser("patients", help="list patients", description="List patients by name.")
     p.add_argument("--search", default="", metavar="TEXT", help="words of the name or MRN, or a birth date "

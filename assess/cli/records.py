@@ -12,6 +12,7 @@ from typing import Any
 
 from assess import __version__
 from assess.cli.parser import UsageError
+from assess.record.domain import PatientRecord
 from assess.record.errors import AssessError, RecordError
 from assess.record.labels import count
 from assess.storage.bulk import collector_paused
@@ -39,11 +40,20 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.read import read_document
     from assess.services.interchange import import_records
 
+    if args.format == "fhir-r4":
+        from assess.cli.fhir import read_fhir
+
+        def read(document: Any) -> list[PatientRecord]:
+            return read_fhir(document, args)
+    else:
+        read = read_document
+        if args.mrn_system:
+            raise UsageError("--mrn-system is for --format fhir-r4")
     batches = []
     with collector_paused():
         for path in args.files:
             try:
-                batches.append((path, read_document(_load_json(path))))
+                batches.append((path, read(_load_json(path))))
             except RecordError as error:
                 raise AssessError(f"{path}: {error}") from None
         with db.transaction() as session:
@@ -66,6 +76,13 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
     import getpass
+
+    if args.format == "fhir-r4":
+        from assess.cli.fhir import export_fhir_file
+
+        return export_fhir_file(db, args)
+    if args.letter or args.mrn_system:
+        raise UsageError("--letter and --mrn-system are for --format fhir-r4")
 
     from assess.interchange.schema import check_schema
     from assess.interchange.write import write_document

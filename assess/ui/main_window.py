@@ -39,6 +39,7 @@ from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
+from assess.ui import ehr_export
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
         self._action(patient, "Export &report…", "Ctrl+R", self.export_report)
+        self._action(patient, "Export for &EHR…", None, functools.partial(ehr_export.export_for_ehr, self))
         self._action(patient, "History of &changes…", "Ctrl+H", self.show_change_history)
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)

@@ -1,0 +1,74 @@
+"""Export for EHR…: the open patient's FHIR R4 Bundle with the latest letter, built off the window's thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from assess.record.errors import AssessError
+from assess.storage.db import Database
+from assess.storage.files import write_chunks_atomically
+from assess.ui.messages import show_error
+
+if TYPE_CHECKING:
+    from assess.ui.main_window import MainWindow
+
+_RUNNING: set[EhrExportWorker] = set()  # a running thread's Python object must outlive the function that started it
+
+
+class EhrExportWorker(QThread):
+    """Reads the record, builds the letter's PDF (reportlab loads here, on first use) and writes the Bundle."""
+
+    written = Signal(str, str)  # path, what was written
+    failed = Signal(str)
+
+    def __init__(self, db: Database, mrn: str, out: Path, today: dt.date) -> None:
+        super().__init__()
+        self._db, self._mrn, self._out, self._today = db, mrn, out, today
+
+    def run(self) -> None:
+        try:
+            from assess.services.fhir import export_fhir
+
+            with self._db.transaction() as session:
+                export = export_fhir(session, [self._mrn], with_letters=True, today=self._today)
+            write_chunks_atomically(self._out, export.chunks())
+            letter = export.letters.get(self._mrn)
+            what = (f"with the letter of {letter.visit_date.isoformat()}" if letter is not None
+                    else "without a letter (no visit yet)")
+            self.written.emit(str(self._out), what)
+        except Exception as error:  # a sentence in the window; nothing half-written (atomic write)
+            self.failed.emit(str(error))
+
+
+def choose_bundle_file(parent: QWidget, mrn: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Export for EHR", str(Path.home() / f"assess-fhir-{mrn}.json"),
+                                          "FHIR R4 JSON (*.json)")
+    if not name:
+        return None
+    return Path(name if name.lower().endswith(".json") else name + ".json")
+
+
+def export_for_ehr(window: MainWindow) -> None:
+    """The open patient's FHIR R4 Bundle (Patient, visits, treatments, goals, the latest letter as a PDF)."""
+    if window.mrn is None:
+        window.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+        return
+    out = choose_bundle_file(window, window.mrn)
+    if out is None:
+        return
+    window.statusBar().showMessage("Writing the FHIR Bundle for the EHR…")
+    worker = EhrExportWorker(window.db, window.mrn, out, dt.date.today())
+    _RUNNING.add(worker)
+    worker.finished.connect(lambda: _RUNNING.discard(worker))
+
+    def written(path: str, what: str) -> None:
+        window.statusBar().showMessage(f"FHIR R4 Bundle for the EHR written to {path}, {what}")
+
+    worker.written.connect(written)
+    worker.failed.connect(lambda message: show_error(window, "FHIR Bundle not written", AssessError(message)))
+    worker.start()
