@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -13,9 +13,6 @@ from assess.record.errors import AssessError
 from assess.storage.db import Database
 from assess.storage.files import write_chunks_atomically
 from assess.ui.messages import show_error
-
-if TYPE_CHECKING:
-    from assess.ui.main_window import MainWindow
 
 _RUNNING: set[EhrExportWorker] = set()  # a running thread's Python object must outlive the function that started it
 
@@ -53,22 +50,18 @@ def choose_bundle_file(parent: QWidget, mrn: str) -> Path | None:
     return Path(name if name.lower().endswith(".json") else name + ".json")
 
 
-def export_for_ehr(window: MainWindow) -> None:
+def export_for_ehr(parent: QWidget, db: Database, mrn: str | None, say: Callable[[str], None]) -> None:
     """The open patient's FHIR R4 Bundle (Patient, visits, treatments, goals, the latest letter as a PDF)."""
-    if window.mrn is None:
-        window.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
+    if mrn is None:
+        say("Open a patient first (Ctrl+F to search).")
         return
-    out = choose_bundle_file(window, window.mrn)
+    out = choose_bundle_file(parent, mrn)
     if out is None:
         return
-    window.statusBar().showMessage("Writing the FHIR Bundle for the EHR…")
-    worker = EhrExportWorker(window.db, window.mrn, out, dt.date.today())
+    say("Writing the FHIR Bundle for the EHR…")
+    worker = EhrExportWorker(db, mrn, out, dt.date.today())
     _RUNNING.add(worker)
     worker.finished.connect(lambda: _RUNNING.discard(worker))
-
-    def written(path: str, what: str) -> None:
-        window.statusBar().showMessage(f"FHIR R4 Bundle for the EHR written to {path}, {what}")
-
-    worker.written.connect(written)
-    worker.failed.connect(lambda message: show_error(window, "FHIR Bundle not written", AssessError(message)))
+    worker.written.connect(lambda path, what: say(f"FHIR R4 Bundle for the EHR written to {path}, {what}"))
+    worker.failed.connect(lambda message: show_error(parent, "FHIR Bundle not written", AssessError(message)))
     worker.start()

@@ -138,7 +138,8 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
         self._action(patient, "Export &report…", "Ctrl+R", self.export_report)
-        self._action(patient, "Export for &EHR…", None, functools.partial(ehr_export.export_for_ehr, self))
+        self._action(patient, "Export for &EHR…", None, lambda: ehr_export.export_for_ehr(
+            self, self.db, self.mrn, self.statusBar().showMessage))
         self._action(patient, "History of &changes…", "Ctrl+H", self.show_change_history)
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)

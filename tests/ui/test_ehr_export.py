@@ -60,6 +60,7 @@ def test_export_for_ehr_without_a_patient_says_so(qtbot: QtBot, db: Database, tm
     monkeypatch.setattr(ehr_export, "choose_bundle_file", lambda parent, mrn: chosen.append(mrn))
     window = MainWindow(db, Settings(tmp_path / "config" / "assess.ini"))
     qtbot.addWidget(window)
-    ehr_export.export_for_ehr(window)
+    patient_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Patient")
+    next(a for a in patient_menu.actions() if a.text() == "Export for &EHR…").trigger()
     assert chosen == []
     assert window.statusBar().currentMessage() == "Open a patient first (Ctrl+F to search)."
