@@ -144,9 +144,13 @@ def done_lines(given: Sequence[Treatment], titles: Sequence[str]) -> list[str]:
     return lines
 
 
-def next_visits(found: Sequence[Alert]) -> list[str]:
-    """Dates to keep, urgent first: what is overdue, then refills and visits due, each by date."""
+def next_visits(found: Sequence[Alert], record: PatientRecord, on: dt.date) -> list[str]:
+    """Dates to keep, urgent first: what is overdue, then refills and visits due, each by date; the pump's next
+    refill even when it is further ahead than the alerts look."""
     due = sorted((a for a in found if a.code in DUE_CODES),
                  key=lambda a: (a.code != "followup_overdue", a.severity != WARNING, a.date))
     lines = [("OVERDUE: " if a.code == "followup_overdue" else "") + a.message for a in due]
+    refill = pump_dates(record, on) if current_treatments(record.treatments, on).pump is not None else None
+    if refill is not None and not any(a.code == "pump_refill_due" for a in due):
+        lines.append(f"Pump refill due by {text.day(refill)}.")
     return lines or ["No follow-up is due yet: the clinic will send the date of the next visit."]

@@ -133,8 +133,9 @@ def _treatment_title(t: Treatment, record: PatientRecord) -> str:
     if isinstance(t, Sdr):
         return "selective dorsal rhizotomy" + (f" ({t.levels})" if t.levels else "")
     if isinstance(t, Therapy):
-        return f"{words(t.therapy)} started" + (f" ({t.sessions_per_week:g} sessions a week)"
-                                                 if t.sessions_per_week else "")
+        per_week = t.sessions_per_week
+        return f"{words(t.therapy)} started" + (f" ({per_week:g} session{'' if per_week == 1 else 's'} a week)"
+                                                 if per_week else "")
     if isinstance(t, Orthosis):
         return f"{words(t.orthosis)}" + (f" ({t.body_region})" if t.body_region else "") + " started"
     return t.procedure  # surgery: the last of the seven kinds
@@ -228,7 +229,7 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
     goals = [g for g in record.goals if g.set_on <= visit.date]
     t_score = visit_t_score(goals, visit.date, visit.goal_scores) if visit.goal_scores else None
     weight = last_weight(record, visit.date)
-    lines = [f"Age {age_in_years(record.birth_date, visit.date)} at the visit; {words(record.sex)}"
+    lines = [f"age {age_in_years(record.birth_date, visit.date)} at the visit; {words(record.sex)}"
              + (f"; weight {weight[0]:g} kg ({text.day(weight[1])})" if weight else "; no weight recorded")]
     if record.gmfcs:
         lines.append(f"Gross Motor Function Classification System (GMFCS) level {record.gmfcs}: "
@@ -248,8 +249,9 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
         patient_name=f"{record.given_name} {record.family_name}", birth_date=record.birth_date, mrn=record.mrn,
         patient_lines=tuple(lines),
         primary_care=", ".join(x for x in (pcp.name, pcp.practice) if x) if pcp else "",
-        summary=tuple(_summary(record, visit, given)), actions=tuple(actions + _trigger_actions(record, visit)),
-        warnings=tuple(warnings), next_visits=tuple(letter.next_visits(found)),
+        summary=tuple(_summary(record, visit, given)),
+        actions=tuple(actions + _trigger_actions(record, visit) or [text.NOTHING_ASKED.format(phone=clinic.phone)]),
+        warnings=tuple(warnings), next_visits=tuple(letter.next_visits(found, record, on)),
         exam=tuple(exam), scale_notes=tuple(notes), visit_scores=tuple(_visit_scores(visit)),
         goals=tuple(GoalLine(g.text, f"{g.baseline:+d} ({GAS.meaning(str(g.baseline)).rstrip('.').lower()})",
                              f"{scores_by_goal[g.id]:+d} ({GAS.meaning(str(scores_by_goal[g.id])).rstrip('.').lower()})"

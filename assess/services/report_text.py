@@ -93,6 +93,7 @@ TIZANIDINE_LIVER = ("Tizanidine can injure the liver: check aminotransferases (l
 # benefit ... after 45 days, discontinue").
 DANTROLENE_LIVER = ("Dantrolene can injure the liver (boxed warning): check liver function tests regularly, and stop "
                     "it if there is no benefit after 45 days.")
+NOTHING_ASKED = "Nothing is asked of you before the next visit; call the clinic on {phone} with any concern."
 OVER_LIMIT = ("{medicine} is {flag}: please review it with the clinic; do not increase it, and lower it "
               "gradually, not abruptly.")
 
