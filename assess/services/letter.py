@@ -65,15 +65,15 @@ def _origin(record: PatientRecord, on: dt.date) -> str:
     return "spinal" if record.diagnosis in SPINAL_DIAGNOSES and not child else "cerebral"
 
 
-def pump_dates(record: PatientRecord, on: dt.date, limits: LimitTable | None = None) -> dt.date | None:
-    """The last day before the pump's reservoir reaches its low-reservoir alarm (the refill due date), from the
-    events up to `on`; None when it cannot be worked out. Uses today's refill rule (scoring.safety); point this
-    at the rule's own alarm date when issue 13 exposes it."""
+def pump_dates(record: PatientRecord, on: dt.date, limits: LimitTable | None = None) -> tuple[dt.date, bool] | None:
+    """The last day before the pump's reservoir reaches its low-reservoir alarm (the refill due date) from the
+    events up to `on`, and whether the alarm volume behind it is unverified; None when it cannot be worked out.
+    Uses today's refill rule (scoring.safety); point this at the rule's own alarm date when issue 13 exposes it."""
     events = [t for t in record.treatments if isinstance(t, PumpEvent) and t.date <= on]
     far = on + FAR_FUTURE
     found = pump_alerts(record.mrn, events, far, limits or load_limits(), _origin(record, on), since=far)
-    due = [a.date for a in found if a.code == "pump_refill_due" and a.severity == WARNING]
-    return due[0] if due else None
+    due = [a for a in found if a.code == "pump_refill_due" and a.severity == WARNING]
+    return (due[0].date, "unverified" in due[0].message) if due else None
 
 
 def pump_lines(record: PatientRecord, on: dt.date) -> list[str]:
@@ -87,14 +87,16 @@ def pump_lines(record: PatientRecord, on: dt.date) -> list[str]:
     models = [t.pump_model for t in record.treatments if isinstance(t, PumpEvent) and t.date <= on and t.pump_model]
     lines = [f"Intrathecal baclofen pump (implanted {text.day(pump.implanted_on)}"
              + (f", {models[-1]}" if models else "") + f"): {', '.join(settings)}."]
-    due = pump_dates(record, on)
-    if due is None:
+    dates = pump_dates(record, on)
+    if dates is None:
         lines.append("Next refill: not worked out (the volume, concentration or dose of the last fill is not "
                      "recorded); ask the clinic.")
     else:
+        due, unverified = dates
         late = " — OVERDUE" if due < on else ""
+        caveat = " (the alarm volume used is unverified: confirm it from the pump's manual)" if unverified else ""
         lines.append(f"Next refill due by {text.day(due)}{late}; the low-reservoir alarm is expected from "
-                     f"{text.day(due + dt.timedelta(days=1))}.")
+                     f"{text.day(due + dt.timedelta(days=1))}{caveat}.")
     return lines
 
 
@@ -152,5 +154,5 @@ def next_visits(found: Sequence[Alert], record: PatientRecord, on: dt.date) -> l
     lines = [("OVERDUE: " if a.code == "followup_overdue" else "") + a.message for a in due]
     refill = pump_dates(record, on) if current_treatments(record.treatments, on).pump is not None else None
     if refill is not None and not any(a.code == "pump_refill_due" for a in due):
-        lines.append(f"Pump refill due by {text.day(refill)}.")
+        lines.append(f"Pump refill due by {text.day(refill[0])}.")
     return lines or ["No follow-up is due yet: the clinic will send the date of the next visit."]
