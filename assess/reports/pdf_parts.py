@@ -273,16 +273,15 @@ def _treatments(content: ReportContent, st: Styles) -> list[list[Any]]:
 
 def _signature(content: ReportContent, st: Styles, width: float) -> list[Any]:
     rows = [["", "", ""], [Paragraph("Signature", st.small), "", Paragraph("Date", st.small)]]
-    sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[36, None], hAlign="LEFT")
+    sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[26, None], hAlign="LEFT")
     sign.setStyle(table_style([
         ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
         ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 1), (-1, 1), 2),
     ]))
-    block = [Paragraph(f"<b>{text(content.clinician)}</b>", st.body), Paragraph(text(content.signed), st.body),
-             Spacer(1, 4), sign]
-    return [KeepTogether([Paragraph("Clinician", st.heading), *block])]
+    block = [Paragraph(f"<b>Clinician: {text(content.clinician)}</b> · {text(content.signed)}", st.body), sign]
+    return [KeepTogether([Spacer(1, 8), *block])]
 
 
 class _DetailBreak(ActionFlowable):  # type: ignore[misc]

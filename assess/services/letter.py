@@ -108,10 +108,10 @@ def letter_advice(record: PatientRecord, on: dt.date, medicines: Sequence[Medici
                   given: Sequence[Treatment], phone: str) -> tuple[list[str], str, list[str]]:
     """What to do (actions for this doctor), the emergency instruction and the emergencies' signs, as of `on`."""
     now = current_treatments(record.treatments, on)
-    actions: list[str] = []
-    for drug, medicine in zip(now.drugs, medicines, strict=True):
-        if medicine.flag.startswith("over"):
-            actions.append(text.OVER_LIMIT.format(medicine=medicine.text.split(" by mouth")[0], flag=medicine.flag))
+    # A medicine over its limit first: it is what this doctor must act on.
+    actions = [text.OVER_LIMIT.format(medicine=m.text.split(" by mouth")[0], flag=m.flag) for m in medicines
+               if m.flag.startswith("over")]
+    for drug in now.drugs:
         if drug.drug in text.TAPER:
             actions.append(text.TAPER[drug.drug])
         if drug.drug == "tizanidine":
