@@ -68,7 +68,7 @@ def trends_section(trends: Trends, st: Styles, width: float) -> list[Any]:
                      "(3 days to 16 weeks) shaded, darker when it reached the charted group; oral drugs and "
                      "the intrathecal pump dose as lines; selective dorsal rhizotomy (SDR) and other surgery "
                      "as vertical lines; therapy and orthoses as pink bands.", st.body)]
-    side = Table([[body_map_image(trends, width * 0.26), key]], colWidths=[width * 0.28, width * 0.72])
+    side = Table([[body_map_image(trends, width * 0.22), key]], colWidths=[width * 0.24, width * 0.76])
     side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     story.append(KeepTogether([_heading("Trends", st), side]))
     for chart in trends.charts:

@@ -299,7 +299,6 @@ def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
                         "recorded for that group and side.", st.small)
         title = f"Examination of {content.exam_date.isoformat()}" if content.exam_date else "Examination"
         story += _table_section(title, exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
-    story += _section("About the scales", [Paragraph(text(n), st.small) for n in content.scale_notes], st)
     if content.trends is not None:
         from assess.reports.pdf_charts import trends_section  # matplotlib loads only for a report with pictures
 
@@ -309,6 +308,8 @@ def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story += _section("Treatments given", _treatments(content, st), st)
     story += _section("Triggers found", _bullets(content.triggers, st.detail_bullet), st)
     story += _section("Open alerts", _bullets(content.alerts, st.detail_bullet), st)
+    # Reference last: the pictures follow the table they illustrate.
+    story += _section("About the scales", [Paragraph(text(n), st.small) for n in content.scale_notes], st)
     story += _signature(content, st, width)
     story += _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
     return story
