@@ -81,13 +81,20 @@ def measure(url: str, label: str, patients: int, new_target: Callable[[], str]) 
     from assess.services.report import patient_report
 
     longest = max(sample, key=lambda mrn: visits[sample.index(mrn)])
+    with db.transaction() as session:
+        from assess.reports.content import Clinic
+        from assess.services.clinic import set_clinic_letterhead
+
+        set_clinic_letterhead(session, Clinic("Benchmark Spasticity Clinic", phone="555-0100"))  # a report needs it
+        days = [v.date for v in patient_history(session, longest).visits]
+    years = (max(days) - min(days)).days / 365.25
     times = []
     for _ in range(3):
         start = time.perf_counter()
         with db.transaction() as session:
             report_bytes(patient_report(session, longest, dt.date.today()))
         times.append(time.perf_counter() - start)
-    rows.append((label, f"report PDF of the longest history sampled ({max(visits)} visits)",
+    rows.append((label, f"report PDF of the longest history sampled ({max(visits)} visits, {years:.1f} years)",
                  f"{statistics.median(times):.2f} s", "≤ 1.5 s"))
     with db.transaction() as session:
         exported = write_document(export_records(session, sorted(mrns)[:1000]))

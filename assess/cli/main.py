@@ -22,6 +22,7 @@ from assess.cli.records import (
 from assess.cli.upkeep import (
     cmd_addendum,
     cmd_audit,
+    cmd_clinic,
     cmd_db,
     cmd_restore,
     cmd_sign,
@@ -33,7 +34,7 @@ from assess.storage.db import database_url, open_database
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
             "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db, "users": cmd_users,
-            "audit": cmd_audit, "sign": cmd_sign, "addendum": cmd_addendum}
+            "audit": cmd_audit, "sign": cmd_sign, "addendum": cmd_addendum, "clinic": cmd_clinic}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -86,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visit", metavar="DATE", type=_iso_date, help="the visit's date (default: the latest visit)")
     p.add_argument("--since", metavar="DATE", type=_iso_date,
                    help="report treatments since this day (default: since the visit before)")
+    p.add_argument("--today-alerts", action="store_true", help="judge medicines, alerts and due dates as of today "
+                   "(default: as of the visit reported)")
+
+    p = commands.add_parser("clinic", help="the clinic's letterhead for reports",
+                            description="Show or set the clinic's name, address, phone, fax and paper size, "
+                            "shared by every workstation. A report needs the name and phone.")
+    p.add_argument("--name", help="the clinic's name")
+    p.add_argument("--address", help="the clinic's address (\\n between lines)")
+    p.add_argument("--phone", help="the clinic's phone, for the primary care doctor")
+    p.add_argument("--fax", help="the clinic's fax")
+    p.add_argument("--paper", choices=("letter", "a4"), help="the reports' paper size (default letter)")
 
     p = commands.add_parser("demo", help="add synthetic demo patients", description="Add realistic synthetic "
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")

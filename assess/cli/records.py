@@ -174,7 +174,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     from assess.services.report import patient_report
 
     with db.transaction() as session:
-        content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since)
+        content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since, args.today_alerts)
     write_atomically(args.out, report_bytes(content))
     draft = " (DRAFT: the visit is not signed)" if content.draft else ""
     print(f"Wrote the report of {content.patient_name} ({content.mrn}) to {args.out}{draft}")

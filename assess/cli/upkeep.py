@@ -25,6 +25,29 @@ def cmd_db(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clinic(db: Database, args: argparse.Namespace) -> int:
+    """Show the letterhead, or change the fields given (the others are kept)."""
+    import dataclasses
+
+    from assess.services.clinic import clinic_letterhead, letterhead_missing, set_clinic_letterhead
+
+    given = {k: getattr(args, k) for k in ("name", "address", "phone", "fax", "paper") if getattr(args, k) is not None}
+    if "address" in given:
+        given["address"] = given["address"].replace("\\n", "\n")
+    with db.transaction() as session:
+        seen = clinic_letterhead(session)
+        if given:
+            set_clinic_letterhead(session, dataclasses.replace(seen, **given), expected=seen)
+        clinic = clinic_letterhead(session)
+    for label, value in (("Name", clinic.name), ("Address", clinic.address.replace("\n", ", ")),
+                         ("Phone", clinic.phone), ("Fax", clinic.fax), ("Paper", clinic.paper)):
+        print(f"{label + ':':9}{value or '(not set)'}")
+    if missing := letterhead_missing(clinic):
+        print(f"Reports need the clinic's {' and '.join(missing)}: "
+              f"assess clinic {' '.join(f'--{m} ...' for m in missing)}")
+    return 0
+
+
 def cmd_restore(url: str, source: Path) -> int:
     """Not through open_database: a damaged database (the reason to restore) would not open."""
     from assess.storage.backup import restore_database

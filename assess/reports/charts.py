@@ -158,12 +158,14 @@ def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
         y = LANES["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
         ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
                   color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
-        previous, last_label = None, None
+        previous, last_label, room = None, None, 0
         for p in periods:  # the dose where it changes, not at every refill, and not over the previous label
-            if p.dose_mg_per_day != previous and (last_label is None or (p.start - last_label).days >= min_gap):
-                ax.annotate(f"{words(drug)} {p.dose_mg_per_day:g} mg", (p.start, y), xytext=(0, 3),
-                            textcoords="offset points", fontsize=6.5, va="bottom")
-                last_label = p.start
+            if p.dose_mg_per_day != previous and (last_label is None or (p.start - last_label).days >= room):
+                # The drug's name once, then the dose alone: a name and dose is about three doses wide.
+                label = f"{p.dose_mg_per_day:g} mg" if last_label else f"{words(drug)} {p.dose_mg_per_day:g} mg"
+                ax.annotate(label, (p.start, y), xytext=(0, 3), textcoords="offset points", fontsize=6.5,
+                            va="bottom")
+                last_label, room = p.start, min_gap * (3 if len(label) > 8 else 1)
             previous = p.dose_mg_per_day
     doses = [(t.date, t.dose_mcg_per_day) for t in treatments
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]

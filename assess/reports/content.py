@@ -24,6 +24,14 @@ class Clinic:
 
 
 @dataclass(frozen=True)
+class Medicine:
+    """A medicine the patient takes on the day reported, with its dose; `flag` says when it is over its limit."""
+
+    text: str  # "Tizanidine 48 mg/day (since 2025-01-10)"
+    flag: str = ""  # "" or e.g. "over the maximum daily dose of 36 mg/day at 52 years"
+
+
+@dataclass(frozen=True)
 class ExamRow:
     """One muscle group and side, one scale: the latest value and the one before, in words."""
 
@@ -69,11 +77,14 @@ class Trends:
     charts: tuple[TrendChart, ...]
     response_note: str  # the responder rule, in words
     responses: tuple[tuple[str, ...], ...]  # rows of the response table, newest session first
+    response_headers: tuple[str, ...] = ()  # the response table's column titles
 
 
 @dataclass(frozen=True)
 class ReportContent:
-    """Everything printed, in order. The first page is `summary`, `actions`, `warnings` and `next_visits`."""
+    """Everything printed, in order. Page one is the letter (US consult-letter order): `reason`, the findings
+    (`summary`), what was done (`done`), `medicines`, the plan (`pump`, `actions`), the emergencies
+    (`emergency`, `warnings`) and `next_visits`; the appendix follows from page two."""
 
     clinic: Clinic
     title: str  # e.g. "Spasticity clinic report"
@@ -87,7 +98,7 @@ class ReportContent:
     primary_care: str  # "Dr A. Rao, Elm Street Practice" or ""
     summary: tuple[str, ...]  # plain-word sentences: what changed, what was done
     actions: tuple[str, ...]  # what the primary care doctor should do
-    warnings: tuple[str, ...]  # what to watch for (with the clinic's phone where a warning is)
+    warnings: tuple[str, ...]  # emergencies: each the full list of signs of one danger (boxed warnings)
     next_visits: tuple[str, ...]  # planned and due dates
     exam: tuple[ExamRow, ...]
     scale_notes: tuple[str, ...]  # each scale named in full at first use, with what its grades mean
@@ -102,3 +113,10 @@ class ReportContent:
     trends: Trends | None = None  # None: no pictures (a report of a first visit has no trend yet)
     # Corrections made after signing, each with its author and time, printed after the signature.
     addenda: tuple[str, ...] = ()
+    reason: str = ""  # why the patient was seen, in one sentence
+    done: tuple[str, ...] = ()  # what was done: each toxin session's muscles and doses per side, other treatments
+    medicines: tuple[Medicine, ...] = ()  # taken on the day reported
+    pump: tuple[str, ...] = ()  # the pump's dose, concentration, next refill and alarm dates
+    emergency: str = ""  # what to do in an emergency, with the clinic's phone
+    data_through: str = ""  # the day the report's data runs to, and the day its alerts are judged on
+    exam_date: dt.date | None = None  # the examination the appendix's table shows

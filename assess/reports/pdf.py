@@ -20,6 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ign
 from assess.record.errors import AssessError
 from assess.reports import pdf_parts
 from assess.reports.content import ReportContent
+from assess.reports.pdf_letter import letter
 from assess.reports.pdf_parts import BOLD, DRAFT_RED, FONT, HEADING, MUTED, RULE, Styles
 
 # Where DejaVu is looked for, in order (Debian/Ubuntu, Fedora/Arch, a user's own fonts); matplotlib's copy
@@ -206,7 +207,7 @@ def write_report(content: ReportContent, out: Path | BinaryIO) -> None:
         initialFontSize=10,
         pageTemplates=[template("first", True), template("later", False)],
     )
-    story = pdf_parts.first_page(content, st, width) + pdf_parts.detail(content, st, width)
+    story = letter(content, width, page.frame_top(True) - bottom) + pdf_parts.detail(content, st, width)
     doc.build(story, canvasmaker=partial(_NumberedCanvas, page_number=page.draw_page_number))
 
 

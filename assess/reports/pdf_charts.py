@@ -4,18 +4,18 @@ functions as the window (charts.py, body_map.py) into PNG images that reportlab 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table  # type: ignore[import-untyped]
+from reportlab.platypus import CondPageBreak, Image, KeepTogether, Paragraph, Spacer, Table  # type: ignore[import-untyped]
 
 from assess.record.palette import BETTER
 from assess.reports.content import TrendChart, Trends
 from assess.reports.pdf_parts import Styles, grid_table, text
 from assess.scoring.response import RESPONSE_HEADERS
 
-DPI = 200  # sharp in print, small enough for an e-mail attachment
+DPI = 150  # sharp on paper and on screen; 200 dpi took a third longer to build
+CHART_HEIGHT = 0.4  # of the width: the time axis keeps its length, four charts take about a page
 
 
 def _png(figure: Any) -> io.BytesIO:
@@ -23,7 +23,8 @@ def _png(figure: Any) -> io.BytesIO:
 
     FigureCanvasAgg(figure)
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, facecolor="white")
+    # Least PNG compression: reportlab decodes the picture and compresses it again for the PDF anyway.
+    figure.savefig(out, format="png", dpi=DPI, facecolor="white", pil_kwargs={"compress_level": 1})
     out.seek(0)
     return out
 
@@ -47,7 +48,7 @@ def chart_image(trends: Trends, chart: TrendChart, width: float, height: float) 
     from assess.reports.charts import draw_trend, trend_axes
 
     figure = Figure(figsize=(width / 72, height / 72))
-    figure.subplots_adjust(left=0.11, right=0.985, top=0.92, bottom=0.08)
+    figure.subplots_adjust(left=0.11, right=0.985, top=0.9, bottom=0.1)
     draw_trend(*trend_axes(figure), trends.history, chart.group, chart.chart)
     return Image(_png(figure), width=width, height=height)
 
@@ -68,25 +69,31 @@ def trends_section(trends: Trends, st: Styles, width: float) -> list[Any]:
                      "(3 days to 16 weeks) shaded, darker when it reached the charted group; oral drugs and "
                      "the intrathecal pump dose as lines; selective dorsal rhizotomy (SDR) and other surgery "
                      "as vertical lines; therapy and orthoses as pink bands.", st.body)]
-    side = Table([[body_map_image(trends, width * 0.38), key]], colWidths=[width * 0.4, width * 0.6])
+    side = Table([[body_map_image(trends, width * 0.22), key]], colWidths=[width * 0.24, width * 0.76])
     side.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     story.append(KeepTogether([_heading("Trends", st), side]))
     for chart in trends.charts:
         story.append(KeepTogether([Spacer(1, 6), Paragraph(text(chart.caption), st.body),
-                                   chart_image(trends, chart, width, width * 0.5)]))
+                                   chart_image(trends, chart, width, CHART_HEIGHT * width)]))
     if trends.responses:
-        story += _responses(trends.responses, trends.response_note, st, width)
+        story += _responses(trends, st, width)
     return story
 
 
-def _responses(rows: Sequence[tuple[str, ...]], note: str, st: Styles, width: float) -> list[Any]:
-    table_rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in RESPONSE_HEADERS]]
+def _responses(trends: Trends, st: Styles, width: float) -> list[Any]:
+    headers = trends.response_headers or RESPONSE_HEADERS
+    table_rows: list[list[Any]] = [[Paragraph(text(h), st.cell_head) for h in headers]]
     extra = []
-    for n, row in enumerate(rows, start=1):
+    verdict = headers.index("Responder") if "Responder" in headers else 3
+    for n, row in enumerate(trends.responses, start=1):
         table_rows.append([Paragraph(text(cell), st.cell) for cell in row])
-        if row[3].startswith("yes"):
-            extra.append(("TEXTCOLOR", (3, n), (3, n), colors.HexColor(BETTER)))
-    fractions = (0.13, 0.18, 0.07, 0.14, 0.16, 0.16, 0.16)
-    return [Spacer(1, 8), _heading("Response to botulinum toxin (latest sessions)", st),
-            grid_table(table_rows, [width * f for f in fractions], extra), Spacer(1, 3),
-            Paragraph(text(note), st.small)]
+        if row[verdict].startswith("yes"):
+            extra.append(("TEXTCOLOR", (verdict, n), (verdict, n), colors.HexColor(BETTER)))
+    share = width / sum(WIDTHS.get(h, 1.0) for h in headers)
+    table = grid_table(table_rows, [share * WIDTHS.get(h, 1.0) for h in headers], extra)
+    return [CondPageBreak(120), _heading("Response to botulinum toxin (latest sessions)", st), table,
+            Spacer(1, 3), Paragraph(text(trends.response_note), st.small)]
+
+
+# Relative column widths of the response table, by title.
+WIDTHS = {"Session": 1.5, "Muscle group": 1.6, "Side": 0.55, "Responder": 1.2}

@@ -90,7 +90,7 @@ def make_styles() -> Styles:
     )
 
 
-def _table_style(commands: list[tuple[Any, ...]]) -> Any:
+def table_style(commands: list[tuple[Any, ...]]) -> Any:
     """A table style whose plain-text cells, if any, use the embedded font too (reportlab's default is Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
@@ -149,7 +149,7 @@ def _header_table(left: Any, right: Any, width: float, left_needs: float, right_
     else:
         right_width = min(max(right_needs + slack, width * 0.3), width * 0.55)
     table = Table([[left, right]], colWidths=[width - right_width, right_width])
-    table.setStyle(_table_style([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -190,49 +190,16 @@ def running_header(content: ReportContent, st: Styles, width: float) -> Any:
                          _natural([(content.clinic.name, BOLD, 9)]), needed)
 
 
-# --- page one: what the doctor reads ----------------------------------------------------------------------
-
-
-def _warnings(warnings: Sequence[str], st: Styles, width: float) -> list[list[Any]]:
-    boxes = []
-    for warning in warnings:
-        box = Table([[Paragraph("⚠", st.warning), Paragraph(text(warning), st.warning)]],
-                    colWidths=[24, width - 24])
-        box.setStyle(_table_style([
-            ("BACKGROUND", (0, 0), (-1, -1), WARNING_FILL),
-            ("LINEBEFORE", (0, 0), (0, -1), 4, WARNING_EDGE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-            ("LEFTPADDING", (0, 0), (0, -1), 8),
-            ("LEFTPADDING", (1, 0), (1, -1), 2),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ]))
-        boxes.append([box, Spacer(1, 6)])
-    return boxes
-
-
-def first_page(content: ReportContent, st: Styles, width: float) -> list[Any]:
-    story: list[Any] = [Paragraph(text(content.title), st.title)]
-    story += [Paragraph(text(line), st.patient) for line in content.patient_lines]
-    if content.primary_care:
-        story.append(Paragraph(f"<b>Primary care doctor:</b> {text(content.primary_care)}", st.patient))
-    story += _section("Summary", [Paragraph(text(s), st.lead) for s in content.summary], st)
-    story += _section("What to do", _bullets(content.actions, st.bullet), st)
-    story += _section("Watch for", _warnings(content.warnings, st, width), st)
-    story += _section("Next visits", _bullets(content.next_visits, st.bullet), st)
-    return story
-
-
 # --- the detail, for later --------------------------------------------------------------------------------
 
 
-def grid_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = ()) -> Any:
+def grid_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = (),
+               stripes: bool = True) -> Any:
     """A table that repeats its header row and breaks between rows, never inside one."""
     table = Table(rows, colWidths=list(widths), repeatRows=1, splitByRow=1)
-    table.setStyle(_table_style([
+    table.setStyle(table_style([
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE] if stripes else [colors.white]),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -250,21 +217,38 @@ def _change(row: ExamRow) -> str:
 
 
 def exam_table(exam: Sequence[ExamRow], st: Styles, width: float) -> Any:
-    head = ["Muscle group", "Side", "Scale", "Latest", "Before", "Change"]
+    """One row per muscle group and scale, left and right side by side (latest, before, change)."""
+    head = ["Muscle group", "Scale", "Left", "before", "change", "Right", "before", "change"]
     rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in head]]
     extra: list[tuple[Any, ...]] = []
-    for i, row in enumerate(exam, start=1):
-        change = _change(row)
-        colour = BETTER if change.startswith("better") else WORSE if change.startswith("worse") else None
-        shown = f'<font color="{colour}"><b>{text(change)}</b></font>' if colour else text(change)
-        rows.append([Paragraph(text(row.muscle_group), st.cell), Paragraph(text(row.side), st.cell),
-                     Paragraph(text(row.scale), st.cell), Paragraph(f"<b>{text(row.latest)}</b>", st.cell),
-                     Paragraph(text(row.previous), st.cell), Paragraph(shown, st.cell)])
-        # The MAS grade on the clinic's colour scale, as in the window; the grade is always printed too.
-        if row.scale == "MAS" and row.latest in MAS_COLOURS:
-            extra.append(("BACKGROUND", (3, i), (3, i), colors.HexColor(MAS_COLOURS[row.latest])))
-    fractions = (0.34, 0.09, 0.15, 0.11, 0.11, 0.20)
-    return grid_table(rows, [width * f for f in fractions], extra)
+    cells: dict[tuple[str, str], dict[str, ExamRow]] = {}
+    for found in exam:  # the catalogue order of the service, each group's scales in their order
+        cells.setdefault((found.muscle_group, found.scale), {})[found.side] = found
+    previous_group = ""
+    for i, ((group, scale), sides) in enumerate(cells.items(), start=1):
+        line: list[Any] = [Paragraph(text(group) if group != previous_group else "", st.cell),
+                           Paragraph(text(scale), st.cell)]
+        if group != previous_group and i > 1:
+            extra.append(("LINEABOVE", (0, i), (-1, i), 0.6, HEADING))
+        previous_group = group
+        for n, side in enumerate(("left", "right")):
+            if side not in sides:
+                line += [Paragraph("—", st.cell), "", ""]
+                continue
+            row = sides[side]
+            change = _change(row)
+            colour = BETTER if change.startswith("better") else WORSE if change.startswith("worse") else None
+            shown = f'<font color="{colour}"><b>{text(change)}</b></font>' if colour else text(change)
+            line += [Paragraph(f"<b>{text(row.latest)}</b>", st.cell), Paragraph(text(row.previous), st.cell),
+                     Paragraph(shown, st.cell)]
+            # The MAS grade on the clinic's colour scale, as in the window; the grade is always printed too.
+            if row.scale == "MAS" and row.latest in MAS_COLOURS:
+                extra.append(("BACKGROUND", (2 + 3 * n, i), (2 + 3 * n, i), colors.HexColor(MAS_COLOURS[row.latest])))
+        rows.append(line)
+    fractions = (0.27, 0.12, 0.08, 0.1, 0.115, 0.08, 0.1, 0.115)
+    extra.append(("LINEBEFORE", (2, 0), (2, -1), 0.6, RULE))
+    extra.append(("LINEBEFORE", (5, 0), (5, -1), 0.6, RULE))
+    return grid_table(rows, [width * f for f in fractions], extra, stripes=False)
 
 
 def _goals(content: ReportContent, st: Styles, width: float) -> list[Any]:
@@ -289,16 +273,15 @@ def _treatments(content: ReportContent, st: Styles) -> list[list[Any]]:
 
 def _signature(content: ReportContent, st: Styles, width: float) -> list[Any]:
     rows = [["", "", ""], [Paragraph("Signature", st.small), "", Paragraph("Date", st.small)]]
-    sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[36, None], hAlign="LEFT")
-    sign.setStyle(_table_style([
+    sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[26, None], hAlign="LEFT")
+    sign.setStyle(table_style([
         ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
         ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 1), (-1, 1), 2),
     ]))
-    block = [Paragraph(f"<b>{text(content.clinician)}</b>", st.body), Paragraph(text(content.signed), st.body),
-             Spacer(1, 4), sign]
-    return [KeepTogether([Paragraph("Clinician", st.heading), *block])]
+    block = [Paragraph(f"<b>Clinician: {text(content.clinician)}</b> · {text(content.signed)}", st.body), sign]
+    return [KeepTogether([Spacer(1, 8), *block])]
 
 
 class _DetailBreak(ActionFlowable):  # type: ignore[misc]
@@ -312,9 +295,10 @@ class _DetailBreak(ActionFlowable):  # type: ignore[misc]
 def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story: list[Any] = [_DetailBreak()]
     if content.exam:
-        key = Paragraph("▼ better · ▲ worse than the examination before.", st.small)
-        story += _table_section("Examination", exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
-    story += _section("About the scales", [Paragraph(text(n), st.body) for n in content.scale_notes], st)
+        key = Paragraph("▼ better · ▲ worse than the examination before; “before” is the previous value "
+                        "recorded for that group and side.", st.small)
+        title = f"Examination of {content.exam_date.isoformat()}" if content.exam_date else "Examination"
+        story += _table_section(title, exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
     if content.trends is not None:
         from assess.reports.pdf_charts import trends_section  # matplotlib loads only for a report with pictures
 
@@ -324,6 +308,8 @@ def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story += _section("Treatments given", _treatments(content, st), st)
     story += _section("Triggers found", _bullets(content.triggers, st.detail_bullet), st)
     story += _section("Open alerts", _bullets(content.alerts, st.detail_bullet), st)
+    # Reference last: the pictures follow the table they illustrate.
+    story += _section("About the scales", [Paragraph(text(n), st.small) for n in content.scale_notes], st)
     story += _signature(content, st, width)
     story += _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
     return story

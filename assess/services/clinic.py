@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from assess.record.actor import CLINIC_SETTINGS
-from assess.record.errors import RecordError, StaleEditError
+from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.reports.content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.locks import lock_named
@@ -82,12 +82,25 @@ def set_idle_lock_minutes(session: Session, minutes: int) -> None:
 LETTERHEAD = "clinic.letterhead"
 
 
+# A clinic that has not chosen prints on US Letter: assess is set up for US clinics (A4 is one setting away).
+DEFAULT_PAPER = "letter"
+
+
+class LetterheadMissingError(AssessError):
+    """A report was asked for before the clinic's name and phone were set (they head every report)."""
+
+
 def clinic_letterhead(session: Session) -> Clinic:
-    """The clinic's name, address, phone, fax and paper size for reports (as set in the window)."""
+    """The clinic's name, address, phone, fax and paper size for reports (empty name and phone until set)."""
     stored = _get(session, LETTERHEAD)
     if not isinstance(stored, dict):
-        return Clinic(name="Spasticity clinic (set the clinic's name in Clinic settings)")
+        return Clinic(name="", paper=DEFAULT_PAPER)
     return Clinic(**{k: str(v) for k, v in stored.items() if k in ("name", "address", "phone", "fax", "paper")})
+
+
+def letterhead_missing(clinic: Clinic) -> list[str]:
+    """What a report needs and the letterhead lacks: ["name", "phone"], or [] when it is complete."""
+    return [what for what, value in (("name", clinic.name), ("phone", clinic.phone)) if not value.strip()]
 
 
 def set_clinic_letterhead(session: Session, clinic: Clinic, expected: Clinic | None = None) -> None:

@@ -38,23 +38,74 @@ PENN_NOTE = ("Penn Spasm Frequency Scale: " + "; ".join(f"{g.label} {g.meaning.r
              + ". Severity when there are spasms: " + ", ".join(
                  f"{g.label} {g.meaning.rstrip('.').lower()}" for g in PENN_SEVERITY.grades) + ".")
 
-# Boxed warning of every botulinum toxin label (Botox, Dysport, Xeomin prescribing information).
-TOXIN_SPREAD = ("After botulinum toxin injections: difficulty swallowing, speaking or breathing, or new "
-                "generalised weakness, can mean the toxin has spread beyond the injected muscles (hours to weeks "
-                "after the injection): this needs urgent assessment.")
-# CLINICAL.md (oral drugs): never stop baclofen abruptly. Withdrawal signs per the baclofen labels.
-ORAL_BACLOFEN = ("Baclofen must never be stopped abruptly: sudden withdrawal can cause hallucinations, "
-                 "confusion, seizures and rebound spasticity. Any reduction should be gradual.")
-# CLINICAL.md (ITB, Saulino 2016): abrupt withdrawal is dangerous; overdose signs per the intrathecal labels.
-ITB_WITHDRAWAL = ("Intrathecal baclofen pump: the pump must never run empty or stop. Signs of withdrawal: high "
-                  "fever, altered mental state, itching, rebound spasticity and muscle rigidity, which can progress "
-                  "to rhabdomyolysis and multi-organ failure. Signs of overdose: drowsiness, dizziness, slowed "
-                  "breathing, low muscle tone rising from the legs, loss of consciousness. Either is an emergency")
-# CLINICAL.md (oral drugs): liver tests for tizanidine and dantrolene; dantrolene stopped without benefit by 45 days.
-LIVER = "{drug} is taken: check liver function tests regularly (risk of liver injury){extra}."
-DANTROLENE_45_DAYS = "; stop it if there is no benefit after 45 days"
+# The words below come from the US prescribing information (DailyMed / openFDA label text), read on 2026-12-01,
+# section named beside each. They are shortened, never changed in meaning; a sign is only listed when the label
+# lists it.
+
+# BOTOX (onabotulinumtoxinA) label, BOXED WARNING "Distant spread of toxin effect", which names "BOTOX and all
+# botulinum toxin products"; DYSPORT and XEOMIN carry the same class boxed warning (their own wording was not read
+# in this session: their lists may add signs, never remove these).
+TOXIN_SPREAD_SIGNS = ("trouble swallowing (dysphagia) or breathing, generalised muscle weakness (asthenia), double "
+                      "vision (diplopia), drooping eyelids (ptosis), a hoarse or weak voice (dysphonia), slurred "
+                      "speech (dysarthria), loss of bladder control (urinary incontinence)")
+TOXIN_SPREAD = ("Botulinum toxin spread beyond the injected muscles (symptoms reported hours to weeks after an "
+                "injection; swallowing and breathing difficulties can be life threatening): " + TOXIN_SPREAD_SIGNS)
+# Lioresal Intrathecal (baclofen injection) and Gablofen labels, BOXED WARNING (abrupt discontinuation).
+ITB_WITHDRAWAL = ("Intrathecal baclofen withdrawal (the pump stopped, ran empty or the catheter failed): high fever, "
+                  "altered mental status, exaggerated rebound spasticity and muscle rigidity, which in rare cases has "
+                  "advanced to rhabdomyolysis, multiple organ-system failure and death")
+# Lioresal Intrathecal label, OVERDOSAGE ("Symptoms of Lioresal Intrathecal overdose").
+ITB_OVERDOSE = ("Intrathecal baclofen overdose: drowsiness, lightheadedness, dizziness, somnolence, slowed "
+                "breathing (respiratory depression), seizures, floppiness rising from the legs (rostral progression "
+                "of hypotonia), loss of consciousness progressing to coma")
+EMERGENCY = "Call emergency services or go to the emergency department now, then call the clinic{phone}."
+PUMP_FIRST = ("Worse spasticity in a pump patient: check the pump first (refill date, alarms, catheter). Call the "
+              "clinic{phone} the same day; with any sign of withdrawal or overdose below, treat it as an emergency.")
+
+# Taper advice: never stop abruptly, by drug.
+TAPER = {
+    # Baclofen tablets label, WARNINGS, "Abrupt Drug Withdrawal".
+    "baclofen": ("Do not stop baclofen abruptly: hallucinations and seizures have occurred on abrupt withdrawal. "
+                 "Reduce the dose slowly when it is stopped, unless a serious adverse reaction requires otherwise."),
+    # Diazepam and clonazepam labels, BOXED WARNING (dependence and withdrawal reactions, 2020 class wording).
+    "diazepam": ("Do not stop diazepam abruptly or reduce it rapidly: withdrawal reactions, including seizures, can "
+                 "be life-threatening. Use a gradual taper."),
+    "clonazepam": ("Do not stop clonazepam abruptly or reduce it rapidly: withdrawal reactions, including seizures, "
+                   "can be life-threatening. Use a gradual taper."),
+    # Gabapentin (Neurontin) label, 2.1 General dosing information, and 5.x "Withdrawal precipitated seizure".
+    "gabapentin": ("Do not stop gabapentin abruptly (withdrawal can precipitate seizures): reduce or stop it "
+                   "gradually over at least 1 week."),
+    # Tizanidine (Zanaflex) label, WARNINGS AND PRECAUTIONS "Withdrawal adverse reactions" and DOSAGE AND
+    # ADMINISTRATION (drug withdrawal: decrease by 2 to 4 mg per day).
+    "tizanidine": ("Do not stop tizanidine abruptly (rebound high blood pressure, fast heart rate and increased "
+                   "muscle tone): decrease it slowly, by 2 to 4 mg per day, above all after high doses for weeks."),
+}
+# Tizanidine label, CONTRAINDICATIONS (4) and DRUG INTERACTIONS: fluvoxamine and ciprofloxacin (strong CYP1A2
+# inhibitors) caused significantly decreased blood pressure, increased drowsiness and psychomotor impairment.
+TIZANIDINE_CONTRAINDICATED = ("Never give tizanidine with ciprofloxacin or fluvoxamine (contraindicated: a marked "
+                              "fall in blood pressure and drowsiness); avoid other CYP1A2 inhibitors, including oral "
+                              "contraceptives.")
+# Tizanidine label (11/2024), 2.1 and 5.2 Hepatotoxicity: aminotransferases at baseline and 1 month after the
+# maximum dose is reached.
+TIZANIDINE_LIVER = ("Tizanidine can injure the liver: check aminotransferases (liver tests) at baseline and 1 month "
+                    "after the maximum dose is reached, and if liver injury is suspected.")
+# Dantrium (dantrolene) label, BOXED WARNING (hepatotoxicity: liver function tests) and DOSAGE ("if no observable
+# benefit ... after 45 days, discontinue").
+DANTROLENE_LIVER = ("Dantrolene can injure the liver (boxed warning): check liver function tests regularly, and stop "
+                    "it if there is no benefit after 45 days.")
+NOTHING_ASKED = "Nothing is asked of you before the next visit; call the clinic on {phone} with any concern."
+OVER_LIMIT = ("{medicine} is {flag}: please review it with the clinic; do not increase it, and lower it "
+              "gradually, not abruptly.")
 
 
-def long_date(day: dt.date) -> str:
-    """'2 March 2026': dates in plain words for the doctor's letter."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+def day(value: dt.date) -> str:
+    """The one date format of the report: ISO 8601, 2026-03-02 (never 03/02, read differently either side
+    of the Atlantic), as the alerts and the tables print dates too."""
+    return value.isoformat()
+
+
+def local_time(moment: dt.datetime) -> str:
+    """A signature's time in this computer's time zone, named: '2025-06-09 13:30 CEST'."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    local = aware.astimezone()
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from assess.record.domain import PatientRecord, ToxinSession, Treatment, Visit, treatment_date
+from assess.record.labels import words
 from assess.reports.content import TrendChart, Trends
 from assess.scoring.change import worsening
 from assess.scoring.muscles import group_name
@@ -71,7 +72,7 @@ def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment
     if len(visit_score_series(history.visits, history.goals, "penn_frequency")) >= 2:
         charts.append(TrendChart(None, "penn_frequency", "Penn spasm frequency over time."))
     sessions = sorted({t.date for t in history.treatments if isinstance(t, ToxinSession)})[-RESPONSE_SESSIONS:]
-    responses = tuple(response_cells(r, group_name(r.muscle_group))
+    responses = tuple(_compact(response_cells(r, group_name(r.muscle_group)), r.session)
                       for r in sorted(cycle_responses(history.visits, history.treatments),
                                       key=lambda r: (r.session.date, GROUP_ORDER[r.muscle_group]), reverse=True)
                       if r.session.date in sessions)
@@ -79,4 +80,14 @@ def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment
     if not charts and not responses and len(history.visits) < 2:
         return None
     return Trends(history, tuple((g, s, grade) for (g, s), grade in sorted(grades.items())), tuple(charts),
-                  RESPONSE_NOTE, responses)
+                  RESPONSE_NOTE, responses, RESPONSE_COLUMNS)
+
+
+# The report's response table: the window's columns less "at next session", the session with its product.
+RESPONSE_COLUMNS = ("Session", "Muscle group", "Side", "Responder", "Before", "Best in 2–16 weeks")
+
+
+def _compact(cells: tuple[str, ...], session: ToxinSession) -> tuple[str, ...]:
+    """The window's row of one response, with the session's product named (units differ between products)."""
+    brand = words(session.product).split("(")[-1].rstrip(")")
+    return (f"{session.date.isoformat()} {brand} {session.total_units:g} U", *cells[1:6])

@@ -29,7 +29,7 @@ class ClinicSettingsDialog(QDialog):
         head = QGroupBox("Letterhead of the reports (every workstation)")
         form = QFormLayout(head)
         self.name, self.address, self.phone, self.fax = (QLineEdit(v) for v in (
-            letterhead.name if "set the clinic's name" not in letterhead.name else "", letterhead.address,
+            letterhead.name, letterhead.address,
             letterhead.phone, letterhead.fax))
         self.paper = QComboBox()
         self.paper.addItem("US Letter", "letter")

@@ -439,6 +439,8 @@ class MainWindow(QMainWindow):
         if self.mrn is None:
             self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
             return
+        if not report_export.ensure_letterhead(self, self.db):
+            return
         out = report_export.choose_report_file(self, self.mrn)
         if out is None:
             return

@@ -7,10 +7,89 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
 
+from assess.record.errors import AssessError
+from assess.reports.content import Clinic
+from assess.services.clinic import clinic_letterhead, letterhead_missing, set_clinic_letterhead
 from assess.storage.db import Database
 from assess.storage.files import write_atomically
+from assess.ui.messages import show_error
+
+
+class LetterheadDialog(QDialog):
+    """Asked before the first report: the clinic's name and phone head every report (the rest is optional)."""
+
+    def __init__(self, parent: QWidget | None, letterhead: Clinic) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("The clinic's letterhead")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Every report is headed with the clinic's name and phone, for the primary care doctor. "
+                       "They are kept for every workstation of this clinic (Clinic settings changes them).")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name, self.phone, self.address, self.fax = (QLineEdit(v) for v in (
+            letterhead.name, letterhead.phone, letterhead.address, letterhead.fax))
+        self.paper = QComboBox()
+        self.paper.addItem("US Letter", "letter")
+        self.paper.addItem("A4", "a4")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(letterhead.paper)))
+        for label, widget in (("Clinic name", self.name), ("Phone", self.phone), ("Address", self.address),
+                              ("Fax", self.fax), ("Paper", self.paper)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for field in (self.name, self.phone):
+            field.textChanged.connect(self._allow_save)
+        self._allow_save()
+
+    def _allow_save(self) -> None:
+        complete = bool(self.name.text().strip() and self.phone.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(complete)
+
+    def letterhead(self) -> Clinic:
+        return Clinic(self.name.text().strip(), self.address.text().strip(), self.phone.text().strip(),
+                      self.fax.text().strip(), str(self.paper.currentData()))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, letterhead: Clinic) -> Clinic | None:
+        dialog = cls(parent, letterhead)
+        return dialog.letterhead() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ensure_letterhead(parent: QWidget, db: Database) -> bool:
+    """True when the clinic's name and phone are set, asking for them first when they are not."""
+    with db.transaction() as session:
+        seen = clinic_letterhead(session)
+    if not letterhead_missing(seen):
+        return True
+    chosen = LetterheadDialog.ask(parent, seen)
+    if chosen is None:
+        return False
+    try:
+        with db.transaction() as session:
+            set_clinic_letterhead(session, chosen, expected=seen)
+    except AssessError as error:
+        show_error(parent, "Letterhead not saved", error)
+        return False
+    return not letterhead_missing(chosen)
 
 
 class ReportWorker(QThread):

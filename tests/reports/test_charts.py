@@ -62,3 +62,21 @@ def test_two_drugs_at_once_get_rows_of_their_own_and_labels_do_not_pile_up() -> 
     assert len(rows) == 2
     labels = [t.get_text() for t in ax.texts]
     assert labels == ["baclofen 15 mg", "gabapentin 300 mg"]  # weekly steps: only the first is labelled
+
+
+def test_dose_labels_along_a_drug_never_overlap() -> None:
+    """Monthly dose changes over two years: the name once, then doses where they fit, boxes apart on the page."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = Figure(figsize=(7, 1.5), dpi=100)
+    FigureCanvasAgg(figure)
+    ax = figure.subplots()
+    steps = [OralMedication("gabapentin", 300.0 * (n + 1), D(2024, 1, 1) + dt.timedelta(days=60 * n),
+                            D(2024, 1, 1) + dt.timedelta(days=60 * n + 60)) for n in range(12)]
+    plot_treatments(ax, steps)
+    ax.set_xlim(D(2024, 1, 1), D(2026, 1, 1))
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if "mg" in t.get_text()]
+    assert ax.texts[0].get_text() == "gabapentin 300 mg" and len(boxes) >= 3
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

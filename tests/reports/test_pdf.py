@@ -23,7 +23,7 @@ from assess.reports.pdf import SUBJECT, report_bytes, write_report
 
 CLINIC = Clinic(name="Riverside Children's Spasticity Clinic", address="40 Harbour Road, Suite 3\nPortsmouth PO1 2AB",
                 phone="555-0142", fax="555-0143")
-HEADINGS = ("Summary", "What to do", "Watch for", "Next visits", "Examination", "About the scales",
+HEADINGS = ("Findings", "What to do", "Emergencies", "Next visits", "Examination", "About the scales",
             "Visit scores", "Goals", "Treatments given", "Triggers found", "Open alerts")
 
 MUSCLES = ("Hip adductors", "Hamstrings (medial)", "Knee extensors", "Ankle plantarflexors (knee extended)",
@@ -51,8 +51,8 @@ def child(draft: bool = True) -> ReportContent:
                  "Her walking goal was met as expected."),
         actions=("Please treat constipation promptly: it makes her spasticity worse.",
                  "No change to her medicines is needed."),
-        warnings=("Weakness, trouble swallowing or breathing in the 4 weeks after the injection: "
-                  "call the clinic the same day on 555-0142, or emergency services.",),
+        warnings=("Weakness, trouble swallowing or breathing in the 4 weeks after the injection.",),
+        emergency="Call emergency services or go to the emergency department now, then call the clinic on 555-0142.",
         next_visits=("Review with the physiotherapist in 6 weeks (by 2025-07-21).",
                      "Earliest next injection: 2025-09-01 (12 weeks after this one)."),
         exam=exam,
@@ -75,6 +75,7 @@ def child(draft: bool = True) -> ReportContent:
         alerts=("2025-06-09: calf casting planned, not yet booked",),
         clinician="Dr K. Osei",
         signed="Not signed yet (draft)" if draft else "Signed by Dr K. Osei on 2025-06-09 11:30 UTC",
+        exam_date=dt.date(2025, 6, 9),
     )
 
 
@@ -132,18 +133,19 @@ def test_child_report_spans_pages_with_identity_numbers_and_draft_on_each(tmp_pa
         assert "DRAFT" in text
         assert "Report date 2025-06-10" in text
     first = texts[0]
-    for heading in ("Summary", "What to do", "Watch for", "Next visits"):
+    for heading in ("Findings", "What to do", "Emergencies", "Next visits"):
         assert heading in first
     assert "Botulinum toxin was injected into both calves" in first
-    assert "trouble swallowing or breathing" in first and "555-0142" in first
+    assert "trouble swallowing or breathing" in first and "then call the clinic on 555-0142" in first
     assert "Dr A. Rao, Elm Street Practice" in first
     assert "40 Harbour Road" in first and "Fax 555-0143" in first
     everything = "\n".join(texts)
     for heading in HEADINGS:
         assert heading in everything
     assert "Examination" not in first  # the detail starts after page one
-    assert everything.count("Forearm pronators") == 6 and "better ▼" in everything
-    assert "Muscle group" in texts[2]  # the header row is repeated on the table's next page
+    assert "Examination of 2025-06-09" in texts[1]
+    # Left and right side by side: each group named once per table row block, not once per side and scale.
+    assert everything.count("Forearm pronators") == 1 and "better ▼" in everything
     assert "50.0 (50 means the goals were met as expected" in everything
     assert "lot C123" in everything and "Not signed yet (draft)" in everything
     assert "Signature" in texts[-1]
@@ -164,7 +166,8 @@ def test_adult_with_only_a_drug_leaves_out_the_empty_sections(tmp_path: Path) ->
     everything = "\n".join(texts)
     assert len(texts) == 2 and "Page 2 of 2" in texts[1]
     assert "Never stop baclofen suddenly" in texts[0] and "Check his liver tests" in texts[0]
-    for absent in ("Examination", "About the scales", "Goals", "Triggers found", "Open alerts", "Primary care"):
+    assert "no primary care doctor is recorded" in texts[0]  # said, not silently left out
+    for absent in ("Examination", "About the scales", "Goals", "Triggers found", "Open alerts"):
         assert absent not in everything
     assert "Baclofen by mouth: 10 mg three times a day" in texts[1]
 

@@ -14,7 +14,9 @@ from assess.demo.patients import demo_patients
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
 from assess.record.domain import PatientRecord, PumpEvent, Sdr, ToxinSession
+from assess.reports.content import Clinic
 from assess.reports.pdf import report_bytes
+from assess.services.clinic import set_clinic_letterhead
 from assess.services.interchange import import_records
 from assess.services.report import patient_report
 from assess.storage.db import Database, open_database
@@ -46,6 +48,7 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, dict[str
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'a.db'}")
     with db.transaction() as session:
         import_records(session, read_document(write_document(chosen.values()), today=TODAY))
+        set_clinic_letterhead(session, Clinic("Riverside Spasticity Clinic", phone="555-0142"))
     return db, chosen
 
 
@@ -65,16 +68,36 @@ def test_every_kind_of_patient_gets_a_readable_report(clinic: tuple[Database, di
     whole = "\n".join(pages)
     assert all(record.mrn in page for page in pages)  # who, on every page
     assert all(f"of {len(pages)}" in page for page in pages)
-    assert "Summary" in pages[0] and "Next visits" in pages[0]
+    assert "Findings" in pages[0] and "Next visits" in pages[0] and "What to do" in pages[0]
+    assert "What to do" not in whole.split("Page 1 of")[1]  # the letter fits page one
     assert content.summary[0].split(":")[0] in whole.replace("\n", " ")
     if kind == "pump patient":
-        assert "must never run empty" in whole.replace("\n", " ")
+        assert "check the pump first" in whole.replace("\n", " ")
     if kind == "child with toxin cycles":
         assert "botulinum toxin" in whole.lower() and "U/kg" in whole
     if kind == "SDR patient":
         assert "Modified Ashworth Scale (MAS)" in whole.replace("\n", " ")
     if kind == "one visit, no treatment":
         assert "José Núñez" in whole and "First examination" in whole
+
+
+def test_the_command_refuses_without_the_clinic_name_and_phone(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert main(["--db", url, "demo", "--patients", "1"]) == 0
+    out = tmp_path / "r.pdf"
+    assert main(["--db", url, "report", "DEMO-000001", "--out", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert "the clinic's name and phone are not set" in error and "assess clinic --name NAME --phone PHONE" in error
+    assert not out.exists()
+    assert main(["--db", url, "clinic", "--name", "Elm Clinic"]) == 0
+    assert "Reports need the clinic's phone: assess clinic --phone ..." in capsys.readouterr().out
+    assert main(["--db", url, "clinic", "--phone", "555-0100", "--paper", "a4"]) == 0
+    shown = capsys.readouterr().out
+    assert "Name:    Elm Clinic" in shown and "Phone:   555-0100" in shown and "Paper:   a4" in shown
+    assert main(["--db", url, "report", "DEMO-000001", "--out", str(out)]) == 0
+    page = PdfReader(str(out)).pages[0]
+    assert "Elm Clinic" in page.extract_text() and round(float(page.mediabox.width)) == 595
 
 
 def test_the_command_writes_the_report(clinic: tuple[Database, dict[str, PatientRecord]], tmp_path: Path,

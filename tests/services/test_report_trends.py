@@ -14,7 +14,9 @@ from pypdf import PdfReader
 from samples import sample_document
 
 from assess.interchange.read import read_document
+from assess.reports.content import Clinic
 from assess.reports.pdf import report_bytes
+from assess.services.clinic import set_clinic_letterhead
 from assess.services.interchange import import_records
 from assess.services.report import patient_report
 from assess.storage.db import Database
@@ -25,6 +27,7 @@ TODAY = dt.date(2025, 7, 1)
 def _report(database: Database, mrn: str, visit_date: dt.date | None = None):  # type: ignore[no-untyped-def]
     with database.transaction() as session:
         import_records(session, read_document(sample_document(), today=TODAY))
+        set_clinic_letterhead(session, Clinic("Elm Spasticity Clinic", phone="555-0199"))
         return patient_report(session, mrn, TODAY, visit_date)
 
 

@@ -16,8 +16,10 @@ from assess.interchange.schema import check_schema
 from assess.interchange.write import write_document
 from assess.record.domain import Finding, Injection, ToxinSession
 from assess.record.errors import ConflictError, PermissionDeniedError, RecordError, SignedRecordError
+from assess.reports.content import Clinic
 from assess.reports.pdf import report_bytes
 from assess.services.audit import events, verify_chain
+from assess.services.clinic import set_clinic_letterhead
 from assess.services.history import patient_history
 from assess.services.interchange import export_records, import_records
 from assess.services.report import patient_report
@@ -37,6 +39,7 @@ PASSWORD = "correct horse battery"
 def clinic(database: Database) -> Database:
     with database.transaction() as session:
         import_records(session, read_document(sample_document(), today=TODAY))
+        set_clinic_letterhead(session, Clinic("Elm Spasticity Clinic", phone="555-0199"))
         add_user(session, "osei", "clinician", PASSWORD)
     log_in(database, "osei", PASSWORD)
     with database.transaction() as session:
@@ -167,7 +170,8 @@ def test_the_report_prints_the_addenda_after_the_signature(clinic: Database) -> 
     _with_addenda(clinic)
     with clinic.transaction() as session:
         content = patient_report(session, MRN, TODAY)
-    assert content.signed.startswith("Signed by osei on ")
+    # Signed by the visit's clinician, by name: never the login ("osei") nor, without users, the computer's.
+    assert content.signed.startswith("Signed by Dr K. Osei on ")
     pdf = PdfReader(io.BytesIO(report_bytes(content)))
     text = " ".join((page.extract_text() or "") for page in pdf.pages).replace("\n", " ")
     assert "Addenda (corrections after signing)" in text

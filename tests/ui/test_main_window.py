@@ -260,6 +260,7 @@ def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, 
 def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Database, settings: Settings,
                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from assess.record.domain import Visit
+    from assess.reports.content import Clinic
     from assess.services.visits import record_visit
     from assess.ui import report_export
 
@@ -268,6 +269,13 @@ def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Da
         record_visit(s, "LB-1", Visit(dt.date(2025, 5, 1), "initial", "Dr K. Osei"))
     out = tmp_path / "report.pdf"
     offered: list[tuple[str, bool]] = []
+    asked: list[Clinic] = []
+
+    def fill_in(cls: Any, parent: Any, letterhead: Clinic) -> Clinic:
+        asked.append(letterhead)
+        return Clinic("Elm Clinic", phone="555-0199", paper="a4")
+
+    monkeypatch.setattr(report_export.LetterheadDialog, "ask", classmethod(fill_in))
     monkeypatch.setattr(report_export, "choose_report_file", lambda parent, mrn: out)
     monkeypatch.setattr(report_export, "offer_to_open", lambda parent, path, draft: offered.append((path, draft)))
     window = _window(qtbot, db, settings)
@@ -276,5 +284,39 @@ def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Da
     window.report_worker.wait()
     qtbot.waitUntil(lambda: bool(offered), timeout=10_000)
     assert offered == [(str(out), True)]
+    assert asked == [Clinic("", paper="letter")]  # asked once, before the first report: nothing was set
     assert out.read_bytes().startswith(b"%PDF")
     assert "Report written to" in window.statusBar().currentMessage()
+    window.export_report()  # the second report does not ask again
+    window.report_worker.wait()
+    qtbot.waitUntil(lambda: len(offered) == 2, timeout=10_000)
+    assert len(asked) == 1
+
+
+def test_export_report_without_the_clinic_name_and_phone_writes_nothing(qtbot: QtBot, db: Database,
+                                                                          settings: Settings, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from assess.reports.content import Clinic
+    from assess.ui import report_export
+    from assess.ui.report_export import LetterheadDialog
+
+    _with_zoe(db)
+    chosen: list[str] = []
+    monkeypatch.setattr(LetterheadDialog, "ask", classmethod(lambda cls, parent, letterhead: None))  # Cancel
+    monkeypatch.setattr(report_export, "choose_report_file", lambda parent, mrn: chosen.append(mrn))
+    window = _window(qtbot, db, settings)
+    window.open_patient("LB-1")
+    window.export_report()
+    assert chosen == [] and not hasattr(window, "report_worker")  # no file asked for, nothing built
+
+    dialog = LetterheadDialog(None, Clinic("", paper="letter"))
+    qtbot.addWidget(dialog)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()  # the name and phone are needed: every report is headed with them
+    dialog.name.setText("Elm Clinic")
+    assert not save.isEnabled()
+    dialog.phone.setText("555-0199")
+    assert save.isEnabled()
+    assert dialog.letterhead() == Clinic("Elm Clinic", phone="555-0199", paper="letter")
