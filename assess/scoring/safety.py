@@ -198,11 +198,9 @@ def oral_alerts(mrn: str, drugs: Sequence[OralMedication], birth_date: dt.date, 
     alerts: list[Alert] = []
     for code, dose in taken.items():
         name, rows = words(code), limits.for_drug(code, age)
-        young = limits.not_established(code)
-        if not rows:
-            if young is None or age >= young.value:  # else the label's own words come from not_established_alerts
-                alerts.append(Alert("oral_dose_limit", INFO, mrn, on, f"No maximum daily dose of {name} is on file "
-                                    f"for a patient of {age} years: {_n(dose)} mg/day was not checked."))
+        if not rows:  # what the label says for the age comes from oral_rules.not_established_alerts
+            alerts.append(Alert("oral_dose_limit", INFO, mrn, on, f"No maximum daily dose of {name} is on file for "
+                                f"a patient of {age} years: {_n(dose)} mg/day was not checked."))
             continue
         per_kg = [x for x in rows if x.per_kg]
         if weight_kg is None and per_kg:
