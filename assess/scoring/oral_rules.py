@@ -20,10 +20,11 @@ def not_established_alerts(mrn: str, drugs: Sequence[OralMedication], birth_date
     """A drug taken below the age its label gives dosing for: "not for use" warns, "not established" informs
     (many such uses are common off-label practice; the clinician should know the label is silent)."""
     age = age_in_years(birth_date, on)
+    months = (on.year - birth_date.year) * 12 + on.month - birth_date.month - (on.day < birth_date.day)
     alerts: list[Alert] = []
     for code in dict.fromkeys(d.drug for d in current_treatments(drugs, on).drugs):
         young = limits.not_established(code)
-        if young is None or age >= young.value:
+        if young is None or months >= round(young.value * 12):  # VALIUM's "under 6 months" is 0.5 years
             continue
         forbidden = young.rule == "oral_not_for_use_under_years"
         under = f"{n(young.value * 12)} months" if young.value < 1 else f"{n(young.value)} years"
