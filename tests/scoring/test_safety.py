@@ -135,7 +135,8 @@ def test_xeomin_paediatric_upper_limb_per_limb_and_no_lower_limb_limit() -> None
     assert "right upper limb" in warning.message
     # XEOMIN 2.1: at most 400 U in a session for any indication, children included (issue 13, item 2).
     assert toxin(session(DAY, INCO, inj("soleus", 100)), CHILD, 20) == []
-    [whole] = dose_warnings(toxin(session(DAY, INCO, inj("soleus", 300, "left"), inj("soleus", 301, "right")), CHILD, 20))
+    both_legs = session(DAY, INCO, inj("soleus", 300, "left"), inj("soleus", 301, "right"))
+    [whole] = dose_warnings(toxin(both_legs, CHILD, 20))
     assert "601 U in the whole session" in whole.message and "400 U" in whole.message
 
 

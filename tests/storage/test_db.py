@@ -16,11 +16,9 @@ from sqlalchemy import text
 from assess.record.errors import DatabaseError
 from assess.storage.db import (
     SCHEMA_REVISION,
-    Database,
     backup_sqlite,
     current_revision,
     database_url,
-    make_engine,
     open_database,
 )
 from assess.storage.models import Base
@@ -131,7 +129,6 @@ def test_a_database_of_the_first_schema_is_upgraded_with_every_record_intact(tmp
     from assess.interchange.read import read_document
     from assess.interchange.write import write_document
     from assess.services.interchange import export_records
-    from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
 
     path = tmp_path / "assess.db"
     engine = create_engine(f"sqlite:///{path}")
