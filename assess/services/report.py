@@ -28,6 +28,8 @@ from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, Tre
 from assess.scoring.change import latest_findings, worsening
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import goals_scored, scored_words, visit_t_score
+from assess.scoring.limits import load_limits
+from assess.scoring.medicines import interactions
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
 from assess.scoring.safety import Alert
 from assess.scoring.scales import DAS_DOMAINS, GAS, GMFCS, PAIN_NRS, PENN_FREQUENCY, PENN_SEVERITY
@@ -200,6 +202,8 @@ def _advice(record: PatientRecord, visit: Visit, today: dt.date, phone: str) -> 
         warnings.append(text.ITB_WITHDRAWAL + "." + call)
     if now.last_toxin is not None and (today - now.last_toxin.date).days <= 120:
         warnings.append(text.TOXIN_SPREAD + call)
+    for found in interactions(record, today, load_limits()):  # issue 13: the letter names the interaction
+        warnings.append(f"{found.message} Source: {found.source}.")
     if visit.triggers:
         actions.append("Treat the triggers of spasticity found at this visit: "
                        + ", ".join(words(t) for t in visit.triggers) + ".")
