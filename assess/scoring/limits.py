@@ -62,7 +62,7 @@ ADULT_AGE_YEARS = 18
 
 _REQUIRED = ("id", "rule", "subject", "population", "limb", "value", "unit", "source", "section", "checked_on",
              "verified", "note")
-_OPTIONAL = ("min_age_years", "max_age_years", "per_side", "origin", "phase", "window_months", "indication")
+_OPTIONAL = ("min_age_years", "max_age_years", "per_side", "origin", "phase", "window_weeks", "indication")
 _INTERACTION_FIELDS = ("id", "drug", "interacting", "names", "source", "section", "checked_on", "verified", "note")
 
 
@@ -87,7 +87,7 @@ class Limit:
     origin: str | None = None
     section: str = ""
     phase: str | None = None  # ITB titration: "post_implant" or "maintenance"
-    window_months: int | None = None  # cumulative toxin limits: the interval the doses add up over
+    window_weeks: int | None = None  # cumulative toxin limits: the interval (weeks) the doses add up over
     indication: str | None = None  # what the label's dosing is for, when the drug's use in spasticity is off-label
 
     @property
@@ -361,11 +361,11 @@ def _parse_entry(index: int, entry: Any) -> Limit:
     phase = text("phase", PHASES) if "phase" in entry else None
     if phase is not None and rule != "itb_titration_step_percent":
         raise ValueError(f"{name}: phase is given only for itb_titration_step_percent")
-    window = entry.get("window_months")
+    window = entry.get("window_weeks")
     if (window is None) != (rule not in CUMULATIVE_RULES):
-        raise ValueError(f"{name}: window_months is given for, and only for, the cumulative toxin rules")
+        raise ValueError(f"{name}: window_weeks is given for, and only for, the cumulative toxin rules")
     if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 1):
-        raise ValueError(f"{name}: window_months must be a whole number of months")
+        raise ValueError(f"{name}: window_weeks must be a whole number of weeks")
     indication = text("indication") if "indication" in entry else None
     min_age, max_age = age("min_age_years"), age("max_age_years")
     if min_age is not None and max_age is not None and min_age > max_age:
@@ -374,5 +374,5 @@ def _parse_entry(index: int, entry: Any) -> Limit:
         id=raw_id, rule=rule, subject=text("subject"), population=text("population", POPULATIONS), limb=limb,
         value=float(value), unit=unit, source=text("source"), checked_on=checked_on, verified=entry["verified"],
         note=entry["note"], min_age_years=min_age, max_age_years=max_age, per_side=per_side, origin=origin,
-        section=text("section"), phase=phase, window_months=window, indication=indication,
+        section=text("section"), phase=phase, window_weeks=window, indication=indication,
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from assess.record.domain import ToxinSession, age_in_years
 from assess.record.labels import words
-from assess.scoring.alerting import WARNING, Alert, add_months, n, sources, unverified
+from assess.scoring.alerting import WARNING, Alert, n, sources, unverified
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, lowest_ceiling
 
 _EPSILON = 1e-9  # per-kg ceilings are float products: exactly at the limit must not warn from rounding
@@ -25,10 +25,10 @@ def cumulative_alerts(mrn: str, session: ToxinSession, birth_date: dt.date, weig
     paediatric = age_in_years(birth_date, day) < ADULT_AGE_YEARS
     by_window: defaultdict[int, list[Limit]] = defaultdict(list)
     for row in limits.toxin_cumulative(session.product, paediatric):
-        by_window[row.window_months or 0].append(row)
+        by_window[row.window_weeks or 0].append(row)
     alerts: list[Alert] = []
-    for months, rows in sorted(by_window.items()):
-        start = add_months(day, -months)
+    for weeks, rows in sorted(by_window.items()):
+        start = day - dt.timedelta(weeks=weeks)
         within = [s for s in earlier_sessions if s.product == session.product and start < s.date < day]
         found = lowest_ceiling(rows, weight_kg)
         if not within or found is None:
@@ -43,8 +43,8 @@ def cumulative_alerts(mrn: str, session: ToxinSession, birth_date: dt.date, weig
         group = "children" if paediatric else "adults"
         alerts.append(Alert(
             "toxin_cumulative", WARNING, mrn, day,
-            f"{words(session.product)}: {n(session.total_units)} U on {day} with {earlier} makes {n(total)} U in "
-            f"{months} months, over the cumulative limit for {group} of {n(ceiling)} U in a {months}-month "
+            f"{words(session.product)}: {n(session.total_units)} U on {day} with {earlier} makes {n(total)} U within "
+            f"{weeks} weeks, over the cumulative limit for {group} of {n(ceiling)} U in a 3-month ({weeks}-week) "
             f"interval{how}, by {n(total - ceiling)} U.{unverified(rows)}", sources(rows)))
     return alerts
 

@@ -152,12 +152,18 @@ def test_botox_adult_400_u_in_3_months_botox_2_1(second: float, warns: bool) -> 
 def test_the_issue_300_then_300_six_weeks_later_warns_on_600() -> None:
     first = session(DAY - dt.timedelta(weeks=6), ONA, ("biceps_brachii", "left", 300))
     [found] = of(toxin(session(DAY, ONA, ("soleus", "left", 300)), earlier=[first]), "toxin_cumulative")
-    assert "600 U in 3 months" in found.message and "by 200 U" in found.message
+    assert "600 U within 12 weeks" in found.message and "by 200 U" in found.message
 
 
-def test_cumulative_counts_only_3_months_back_and_never_other_products() -> None:
-    old = session(dt.date(2025, 12, 2), ONA, ("biceps_brachii", "left", 300))  # exactly 3 months before DAY
-    assert of(toxin(session(DAY, ONA, ("soleus", "left", 300)), earlier=[old]), "toxin_cumulative") == []
+@pytest.mark.parametrize(("days", "adds_up"), [(83, True), (84, False)])
+def test_cumulative_counts_sessions_under_12_weeks_before(days: int, adds_up: bool) -> None:
+    """The '3-month interval' read as the 12-week re-treatment interval: a session every 12 weeks at the full
+    400 U stays within the label; one 83 days after another adds up with it."""
+    old = session(DAY - dt.timedelta(days=days), ONA, ("biceps_brachii", "left", 300))
+    assert len(of(toxin(session(DAY, ONA, ("soleus", "left", 300)), earlier=[old]), "toxin_cumulative")) == adds_up
+
+
+def test_cumulative_never_adds_other_products() -> None:
     dysport = session(DAY - dt.timedelta(weeks=6), ABO, ("soleus", "left", 1000))
     assert of(toxin(session(DAY, ONA, ("soleus", "left", 300)), earlier=[dysport]), "toxin_cumulative") == []
 

@@ -270,7 +270,7 @@ def first_row_changed(**changes: Any) -> dict[str, Any]:
     ({"max_age_years": 7.5}, "max_age_years' must be a whole number"),
     ({"dose": 3}, "unknown field(s) dose"),
     ({"section": None}, "missing field 'section'"),
-    ({"window_months": 3}, "window_months is given for, and only for, the cumulative"),
+    ({"window_weeks": 12}, "window_weeks is given for, and only for, the cumulative"),
     ({"phase": "maintenance"}, "phase is given only for itb_titration_step_percent"),
 ])
 def test_a_bad_entry_is_refused_naming_its_id(tmp_path: Path, changes: dict[str, Any], words: str) -> None:

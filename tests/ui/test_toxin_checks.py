@@ -83,7 +83,7 @@ def test_the_cumulative_3_month_dose_shows_as_units_are_typed(qtbot: QtBot) -> N
     assert "toxin_cumulative" not in [a.code for a in dialog.checks.warnings]
     dialog.model.set_rows([InjectionRow("soleus", "right", 51.0, 2)])
     assert "toxin_cumulative" in [a.code for a in dialog.checks.warnings]
-    assert "201 U in 3 months" in dialog.checks.text()
+    assert "201 U within 12 weeks" in dialog.checks.text()
 
 
 def test_a_child_under_2_is_flagged_in_the_dialog(qtbot: QtBot) -> None:
