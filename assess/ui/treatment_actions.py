@@ -37,7 +37,7 @@ class TreatmentActions:
             from assess.ui.treatment_dialog import TreatmentDialog
 
             drugs = [t for t in record.treatments if isinstance(t, OralMedication)]
-            treatment = TreatmentDialog.ask(self.parent, kind, record.details, None, last_weight(record), drugs)
+            treatment = TreatmentDialog.ask(self.parent, kind, record.details, weight=last_weight(record), others=drugs)
         if treatment is None:
             return
         try:
@@ -92,8 +92,9 @@ class TreatmentActions:
             if not ok:
                 return
             old = drugs[labels.index(chosen)]
-        change = TreatmentDialog.ask_dose_change(self.parent, record.details, old, last_weight(record),
-                                                 [t for t in record.treatments if isinstance(t, OralMedication)])
+        change = TreatmentDialog.ask_dose_change(
+            self.parent, record.details, old, weight=last_weight(record),
+            others=[t for t in record.treatments if isinstance(t, OralMedication)])
         if change is None:
             return
         try:

@@ -404,7 +404,7 @@ class TreatmentDialog(QDialog):
         self.checks.update_for(OralMedication(**values) if complete else None)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None,
+    def ask(cls, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None, *,
             weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = ()) -> Treatment | None:
         """The treatment as entered and checked (canonical), or None when cancelled. For a drug, `weight` (kg and
         the day weighed) and the patient's `others` drugs feed the live checks."""
@@ -413,7 +413,7 @@ class TreatmentDialog(QDialog):
         return dialog.result_treatment
 
     @classmethod
-    def ask_dose_change(cls, parent: QWidget | None, details: PatientDetails, old: OralMedication,
+    def ask_dose_change(cls, parent: QWidget | None, details: PatientDetails, old: OralMedication, *,
                         weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = (),
                         ) -> tuple[OralMedication, OralMedication] | None:
         """(the old period stopped, the new period) for the caller to save together, or None when cancelled."""
