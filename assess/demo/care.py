@@ -170,7 +170,9 @@ class PatientPlan:
             return
         self.add(PumpEvent("screening", screen, bolus_mcg=50.0, notes="Tone down at 4 hours"))
         self.visit(screen, "other", "Intrathecal baclofen test dose.", merge=True)
+        bolus = 50.0
         if rng.random() < 0.3:
+            bolus = 75.0
             self.add(PumpEvent("screening", screen + ONE_DAY, bolus_mcg=75.0, notes="Partial response to 50 mcg"))
         spinal = self.diagnosis in ("spinal_cord_injury", "multiple_sclerosis")
         self.pump_target = target = 5.0 * round(rng.uniform(300, 800) / 5 if spinal else rng.uniform(100, 700) / 5)
@@ -182,7 +184,7 @@ class PatientPlan:
             return next((c for c in (500.0, 1000.0) if (reservoir - 2) * c / dose >= 90), 2000.0)
 
         day = implant
-        dose = 150.0 if spinal else 100.0
+        dose = 2 * bolus  # the labels: twice the screening dose that worked (its effect lasted under 8 hours)
         conc = concentration(target)
         self.add(PumpEvent("implant", implant, model, reservoir, reservoir, conc, dose))
         self.pump_days.append(implant)
@@ -192,8 +194,11 @@ class PatientPlan:
             day += delta(between(rng, 7, 21))
             if dose >= target or day > self.end:
                 break
-            dose = min(target, 5.0 * round(dose * (1 + (rng.uniform(0.1, 0.3) if spinal else
-                                                          rng.uniform(0.05, 0.15))) / 5 + 1))
+            # Rounded down to 5 µg so the step stays within the label's percentage.
+            step = 5.0 * math.floor(dose * (1 + (rng.uniform(0.1, 0.3) if spinal else rng.uniform(0.05, 0.15))) / 5)
+            if step <= dose:
+                continue
+            dose = min(target, step)
             self.set_dose(day, dose, "dosing")
         filled = implant
         while True:
@@ -208,8 +213,10 @@ class PatientPlan:
                 return
             used = (day - filled).days * dose / conc
             if dose < target and rng.random() < 0.6:
-                dose = min(target, 5.0 * round(dose * rng.uniform(1.05, 1.2) / 5 + 1))
-                self.set_dose(day, dose, "itb_refill")
+                raised = min(target, 5.0 * math.floor(dose * rng.uniform(1.05, 1.2) / 5))  # maintenance: 5-20 %
+                if raised > dose:
+                    dose = raised
+                    self.set_dose(day, dose, "itb_refill")
             conc = concentration(dose)
             self.add(PumpEvent("refill", day, reservoir_ml=reservoir, volume_ml=round(min(reservoir - 2, used), 1),
                                concentration_mcg_per_ml=conc, dose_mcg_per_day=dose))
@@ -385,17 +392,25 @@ def _limit(units: list[float], where: list[tuple[str, bool]], product: str, chil
         for i in chosen if total > limit else ():
             units[i] *= limit / total
 
-    arms, legs = any(not lower for _, lower in where), any(lower for _, lower in where)
+    # The labels' limits of resources/limits.json (issue 13): per limb (one side) for children, then the session.
     if product == "abobotulinumtoxinA" and child:
-        cap(min(16 * weight, 640), lower=False)
-        for leg in SIDES:
-            cap(min(15 * weight, 1000), lower=True, side=leg)
+        for side in SIDES:
+            cap(min(16 * weight, 640), lower=False, side=side)
+            cap(min(15 * weight, 1000), lower=True, side=side)
         cap(min(30 * weight, 1000))
     elif product == "abobotulinumtoxinA":
         cap(1000, lower=False)
         cap(1500, lower=True)
         cap(1500)
     elif product == "onabotulinumtoxinA" and child:
-        cap(min(10 * weight, 340) if arms and legs else min(8 * weight, 300) if legs else min(6 * weight, 200))
+        for side in SIDES:
+            cap(min(6 * weight, 200), lower=False, side=side)
+            cap(min(8 * weight, 300), lower=True, side=side)
+        cap(min(10 * weight, 340))
+    elif product == "incobotulinumtoxinA" and child:
+        for side in SIDES:
+            cap(min(8 * weight, 200), lower=False, side=side)
+        cap(min(16 * weight, 400), lower=False)
+        cap(400)
     else:
         cap(5000 if product == "rimabotulinumtoxinB" else 400)

@@ -91,8 +91,8 @@ class _Patient(PatientPlan):
         visits, goals = self.examine()
         return PatientRecord(
             self.mrn, self.family, self.given, self.birth, self.sex, self.diagnosis, self.note, self.gmfcs,
-            self.contact, tuple(sorted(goals, key=goal_key)), visits,
-            tuple(self.treatments[k] for k in sorted(self.treatments, key=_treatment_order)))
+            self.contact, goals=tuple(sorted(goals, key=goal_key)), visits=visits,
+            treatments=tuple(self.treatments[k] for k in sorted(self.treatments, key=_treatment_order)))
 
     def identity(self) -> None:
         rng = self.rng

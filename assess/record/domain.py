@@ -80,6 +80,10 @@ class Finding:
     clonus_beats: int | None = None
     clonus_sustained: bool | None = None
     note: str | None = None
+    # How the knee-flexor angles (the popliteal angle) were measured: None for the format's convention (the
+    # anatomical angle, larger = less tight), "extension_deficit" for degrees short of full extension. The
+    # angles above are always held in the format's convention; this only says how to show them as measured.
+    angle_convention: str | None = None
 
     SCALE_FIELDS: ClassVar[tuple[str, ...]] = (
         "mas", "tardieu_x", "tardieu_r1", "tardieu_r2", "asas", "prom", "mrc", "reflex",
@@ -221,6 +225,10 @@ class PumpEvent:
     dose_mcg_per_day: float | None = None
     bolus_mcg: float | None = None
     notes: str | None = None
+    # Kept by assess, not carried by assess-record/1 (docs/design.md): on the implant event, the pump's own
+    # low-reservoir alarm volume and the date its battery / elective replacement is due.
+    alarm_ml: float | None = None
+    replacement_due: dt.date | None = None
     kind: ClassVar[str] = "itb_pump"
 
 
@@ -298,6 +306,9 @@ class PatientDetails:
     diagnosis_note: str | None = None
     gmfcs: str | None = None
     primary_care: Contact | None = None
+    # The patient's other medicines (not spasticity treatments), free text, one per line or comma: what the
+    # interaction checks read (tizanidine with ciprofloxacin or fluvoxamine). Not carried by assess-record/1.
+    other_medicines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +330,22 @@ class PatientRecord(PatientDetails):
     @classmethod
     def from_details(cls, details: PatientDetails) -> PatientRecord:
         return cls(**{f.name: getattr(details, f.name) for f in dataclasses.fields(PatientDetails)})
+
+
+ANGLE_CONVENTIONS: tuple[str, ...] = ("extension_deficit",)
+# The facts assess keeps that the fixed assess-record/1 format does not carry (docs/design.md, "Decisions the
+# format left open"): a record read from a file has them empty, so comparisons on re-import leave them out.
+LOCAL_FIELDS: dict[type, tuple[str, ...]] = {
+    PatientDetails: ("other_medicines",), PumpEvent: ("alarm_ml", "replacement_due"), Finding: ("angle_convention",),
+}
+
+
+def without_local(item: object) -> object:
+    """The record as a file would carry it: the local-only facts emptied (findings of a visit included)."""
+    if isinstance(item, Visit):
+        return dataclasses.replace(item, findings=tuple(without_local(f) for f in item.findings))  # type: ignore[misc]
+    names = next((v for k, v in LOCAL_FIELDS.items() if type(item) is k), ())
+    return dataclasses.replace(item, **dict.fromkeys(names)) if names else item  # type: ignore[type-var]
 
 
 def age_in_years(birth_date: dt.date, on: dt.date) -> int:

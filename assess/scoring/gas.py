@@ -45,3 +45,14 @@ def visit_t_score(goals: Sequence[Goal], visit_date: dt.date, goal_scores: Seque
         if s.goal in by_id and by_id[s.goal].set_on <= visit_date
     ]
     return t_score(weighted)
+
+
+def goals_scored(goals: Sequence[Goal], visit_date: dt.date, goal_scores: Sequence[GoalScore]) -> tuple[int, int]:
+    """(goals scored at the visit, goals set on or before it): a T-score from some of them says so (issue 13)."""
+    open_goals = {g.id for g in goals if g.set_on <= visit_date}
+    return len({s.goal for s in goal_scores} & open_goals), len(open_goals)
+
+
+def scored_words(scored: int, total: int) -> str:
+    """'' when every goal was scored, else '(3 of 11 goals scored)'."""
+    return "" if scored == total else f"({scored} of {total} goals scored)"

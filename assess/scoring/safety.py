@@ -13,8 +13,7 @@ import datetime as dt
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from assess.record.domain import (
     TRIGGERS,
@@ -28,12 +27,18 @@ from assess.record.domain import (
     treatment_date,
 )
 from assess.record.labels import count, words
+from assess.scoring.alerting import INFO as INFO
+from assess.scoring.alerting import WARNING as WARNING
+from assess.scoring.alerting import Alert as Alert
+from assess.scoring.alerting import add_months, n, sources, unverified
 from assess.scoring.change import worsening
 from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling
 from assess.scoring.muscles import GROUPS_BY_CODE, group_name, groups_of_muscle, muscle_name
-
-WARNING, INFO = "warning", "info"
+from assess.scoring.oral_rules import interaction_alerts, not_established_alerts, oral_weight_alerts
+from assess.scoring.pump_rules import first_dose_alerts, replacement_alerts, setting_alerts, stop_alerts
+from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts
+from assess.scoring.weights import stale_weight_alerts, weight_on
 
 # Follow-up schedule. CLINICAL.md ("Who uses it" / treatments): after pump placement or surgery the neurosurgeon
 # sees the patient at 3, 6 and 12 months. The window of 3 weeks either side, the review 4-8 weeks after a toxin
@@ -58,39 +63,8 @@ _ORIGIN_WORDS = {"cerebral": "spasticity of cerebral origin or in a child", "spi
 _EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
-class Alert:
-    """One thing a clinician should see: a limit passed, a date due, a worsening."""
-
-    # toxin_dose_limit, toxin_weight_missing, toxin_interval, oral_dose_limit, pump_refill_due, pump_titration_step,
-    # followup_due, followup_overdue, worsening
-    code: str
-    severity: str  # "warning" or "info"
-    mrn: str
-    date: dt.date  # the day the alert is about, or the due date
-    message: str
-    source: str | None = None  # the source of the limit behind the alert
-
-
-def _n(value: float) -> str:
-    """150.0 -> '150', 139.79999 -> '139.8'."""
-    return f"{round(value, 1):g}"
-
-
-def _sources(limits: Iterable[Limit]) -> str:
-    return "; ".join(dict.fromkeys(limit.source for limit in limits))
-
-
-def _unverified(limits: Iterable[Limit]) -> str:
-    return " This limit is unverified: confirm it from its source." if any(not x.verified for x in limits) else ""
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months; the 31st goes to the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = (dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month + 1, min(day.day, last))
+# The shared Alert and wording helpers live in assess.scoring.alerting; these names keep the callers' imports.
+_n, _sources, _unverified, _add_months = n, sources, unverified, add_months
 
 
 def _weeks_days(days: int) -> str:
@@ -102,6 +76,12 @@ def _limb(muscle: str) -> str | None:
     """upper/lower from the muscle's groups; None for a clinic's own x- muscle (its limb is not known)."""
     regions = {GROUPS_BY_CODE[g].region for g in groups_of_muscle(muscle) if g in GROUPS_BY_CODE}
     return regions.pop() if len(regions) == 1 else None
+
+
+def _indication(rows: Sequence[Limit]) -> str:
+    """The label's indication when the drug's use in spasticity is off-label (gabapentin, clonazepam ...)."""
+    said = next((x.indication for x in rows if x.indication), None)
+    return f" {said}" if said else ""
 
 
 def _scope(limit: Limit) -> str:
@@ -200,8 +180,9 @@ def toxin_session_alerts(mrn: str, session: ToxinSession, birth_date: dt.date, w
                 f"{product} on {day} comes {_weeks_days((day - last.date).days)} after the last botulinum toxin "
                 f"session ({words(last.product)} on {last.date}); the minimum re-treatment interval ("
                 f"{_scope(minimum).replace('whole-session', 'any limb')}) is {_n(minimum.value)} weeks: "
-                f"re-injection allowed from {allowed}.{_unverified([minimum])}", minimum.source))
-    return alerts
+                f"re-injection allowed from {allowed}.{_unverified([minimum])}", minimum.cited))
+    return (alerts + cumulative_alerts(mrn, session, birth_date, weight_kg, earlier_sessions, limits)
+            + toxin_age_alerts(mrn, session, birth_date, limits))
 
 
 # --- oral drugs ----------------------------------------------------------------------------------------
@@ -217,7 +198,7 @@ def oral_alerts(mrn: str, drugs: Sequence[OralMedication], birth_date: dt.date, 
     alerts: list[Alert] = []
     for code, dose in taken.items():
         name, rows = words(code), limits.for_drug(code, age)
-        if not rows:
+        if not rows:  # what the label says for the age comes from oral_rules.not_established_alerts
             alerts.append(Alert("oral_dose_limit", INFO, mrn, on, f"No maximum daily dose of {name} is on file for "
                                 f"a patient of {age} years: {_n(dose)} mg/day was not checked."))
             continue
@@ -231,7 +212,7 @@ def oral_alerts(mrn: str, drugs: Sequence[OralMedication], birth_date: dt.date, 
             ceiling, _, how = found
             alerts.append(Alert("oral_dose_limit", WARNING, mrn, on,
                                 f"{name} {_n(dose)} mg/day is over the maximum daily dose of {_n(ceiling)} mg/day"
-                                f"{how} at {age} years.{_unverified(rows)}", _sources(rows)))
+                                f"{how} at {age} years.{_indication(rows)}{_unverified(rows)}", _sources(rows)))
     classes: defaultdict[str, list[str]] = defaultdict(list)
     for code in (c for c in taken if c in DRUG_CLASSES):
         classes[DRUG_CLASSES[code]].append(code)
@@ -255,7 +236,9 @@ def pump_alerts(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: Limi
     ordered = sorted((e for e in events if e.date <= on), key=lambda e: e.date)
     implant = max(i for i, e in enumerate(ordered) if e.event == "implant")
     current = ordered[implant:]
-    return _refill(mrn, current, on, limits) + _titration(mrn, current, limits, origin, since)
+    return (_refill(mrn, current, on, limits) + _titration(mrn, current, limits, origin, since)
+            + first_dose_alerts(mrn, ordered, limits)
+            + setting_alerts(mrn, current, limits, since) + replacement_alerts(mrn, current[0], on, limits))
 
 
 def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTable) -> list[Alert]:
@@ -271,6 +254,8 @@ def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTab
                       f"{' and '.join(missing)} at the {words(fill.event)} on {fill.date} are not recorded.")]
     alarm = limits.itb_low_reservoir()
     alarm_ml = alarm.value if alarm is not None else 0.0
+    if events[0].alarm_ml is not None:  # the pump's own alarm volume, recorded at its implant
+        alarm, alarm_ml = None, events[0].alarm_ml
     remaining_mcg = (fill.volume_ml - alarm_ml) * concentration  # what may be given before the alarm
     start, rate = fill.date, fill_dose
     for event in (e for e in events[last_fill + 1:] if e.dose_mcg_per_day):
@@ -284,14 +269,14 @@ def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTab
     if due > on + LOOK_AHEAD:
         return []
     when = f"was due on {due} ({count((on - due).days, 'day')} ago)" if due < on else f"is due by {due}"
-    level = (f"the {_n(alarm_ml)} mL low-reservoir alarm" if alarm is not None
-             else "empty (no low-reservoir alarm volume is on file)")
+    level = (f"the {_n(alarm_ml)} mL low-reservoir alarm" + ("" if alarm is not None else " (this pump's own)")
+             if alarm_ml else "empty (no low-reservoir alarm volume is on file)")
     return [Alert("pump_refill_due", WARNING, mrn, due,
                   f"The intrathecal baclofen pump refill {when}: {_n(fill.volume_ml)} mL of {_n(concentration)} µg/mL "
                   f"from the {words(fill.event)} on {fill.date}, at {_n(fill_dose)} µg/day and the doses set since, "
                   f"reaches {level}. Running empty risks baclofen withdrawal (high fever, altered mental state, "
                   f"rebound spasticity, rigidity).{_unverified([alarm] if alarm else [])}",
-                  alarm.source if alarm is not None else None)]
+                  alarm.cited if alarm is not None else None)]
 
 
 def _last(events: Sequence[PumpEvent], field: str) -> float | None:
@@ -302,8 +287,12 @@ def _last(events: Sequence[PumpEvent], field: str) -> float | None:
 
 def _titration(mrn: str, events: Sequence[PumpEvent], limits: LimitTable, origin: str,
                since: dt.date | None) -> list[Alert]:
-    """Compare each day's final dose with the dose before that day: the step limit is per 24 h."""
-    step = limits.itb_titration_step(origin)
+    """Compare each day's final dose with the dose before that day: the step limit is per 24 h.
+
+    Increases before the first refill after the implant are the labels' post-implant titration; from that
+    refill on they are maintenance adjustments with the labels' own (larger) figures. Decreases are not
+    flagged: the labels lower the dose for side effects, and a dose set to 0 is a pump stop (pump_rules)."""
+    first_refill = next((e.date for e in events if e.event == "refill"), None)
     alerts: list[Alert] = []
     by_day: dict[dt.date, float] = {}
     for event in events:
@@ -311,18 +300,20 @@ def _titration(mrn: str, events: Sequence[PumpEvent], limits: LimitTable, origin
             by_day[event.date] = event.dose_mcg_per_day
     previous: float | None = None
     for day, dose in by_day.items():
-        if previous is not None and dose != previous and (since is None or day >= since):
-            percent = abs(dose - previous) / previous * 100
-            moved = "raised" if dose > previous else "lowered"
+        if previous is not None and dose > previous and (since is None or day >= since):
+            percent = (dose - previous) / previous * 100
+            phase = "maintenance" if first_refill is not None and day >= first_refill else "post_implant"
+            step = limits.itb_titration_step(origin, phase)
+            stage = "a maintenance change" if phase == "maintenance" else "a post-implant titration step"
             if step is None:
-                alerts.append(Alert("pump_titration_step", INFO, mrn, day, f"Pump dose {moved} on {day}: no "
-                                    f"titration step is on file for {_ORIGIN_WORDS.get(origin, origin)}."))
+                alerts.append(Alert("pump_titration_step", INFO, mrn, day, f"Pump dose raised on {day}: no "
+                                    f"{stage} limit is on file for {_ORIGIN_WORDS.get(origin, origin)}."))
             elif percent > step.value + _EPSILON:
                 alerts.append(Alert(
                     "pump_titration_step", WARNING, mrn, day,
-                    f"Intrathecal baclofen dose {moved} from {_n(previous)} to {_n(dose)} µg/day on {day}: a step of "
-                    f"{_n(percent)} %, more than the {_n(step.value)} % per change for "
-                    f"{_ORIGIN_WORDS.get(origin, origin)}.{_unverified([step])}", step.source))
+                    f"Intrathecal baclofen dose raised from {_n(previous)} to {_n(dose)} µg/day on {day}: a step of "
+                    f"{_n(percent)} %, more than the {_n(step.value)} % of {stage} for "
+                    f"{_ORIGIN_WORDS.get(origin, origin)}.{_unverified([step])}", step.cited))
         previous = dose
     return alerts
 
@@ -381,7 +372,7 @@ def followup_alerts(mrn: str, record: PatientRecord, on: dt.date, limits: LimitT
         if earliest >= on:
             alerts.append(Alert("followup_due", INFO, mrn, earliest, f"Earliest next botulinum toxin injection: "
                                 f"{earliest} ({_n(minimum.value)} weeks after {words(last.product)} on {last.date})."
-                                f"{_unverified([minimum])}", minimum.source))
+                                f"{_unverified([minimum])}", minimum.cited))
     return alerts
 
 
@@ -429,16 +420,22 @@ def patient_alerts(record: PatientRecord, on: dt.date, limits: LimitTable) -> li
     alerts: list[Alert] = []
     for session in sessions:
         if session.date >= since:
-            alerts += toxin_session_alerts(mrn, session, birth, _weight_on(visits, session.date),
+            weighed = weight_on(visits, session.date)
+            alerts += toxin_session_alerts(mrn, session, birth, weighed[0] if weighed else None,
                                            [s for s in sessions if s.date < session.date], limits)
+            if weighed and any(x.per_kg for x in limits.toxin_doses(session.product, True)):
+                alerts += stale_weight_alerts(mrn, birth, weighed[1], session.date,
+                                              f"the per-kg limits of {words(session.product)}")
     drugs = [t for t in treatments if isinstance(t, OralMedication)]
     alerts += oral_alerts(mrn, drugs, birth, _weight_on(visits, on), on, limits)
+    alerts += not_established_alerts(mrn, drugs, birth, on, limits) + interaction_alerts(mrn, as_of, on, limits)
+    alerts += oral_weight_alerts(mrn, drugs, birth, visits, on, limits)
     # Children take the cerebral-origin titration step whatever the cause (CLINICAL.md: "cerebral origin,
     # children"); a diagnosis of "other" takes it too, the smaller step being the cautious one.
     child = age_in_years(birth, on) < ADULT_AGE_YEARS
     origin = "spinal" if record.diagnosis in SPINAL_DIAGNOSES and not child else "cerebral"
     events = [t for t in treatments if isinstance(t, PumpEvent)]
-    alerts += pump_alerts(mrn, events, on, limits, origin, since=since)
+    alerts += pump_alerts(mrn, events, on, limits, origin, since=since) + stop_alerts(mrn, events, drugs, since)
     alerts += followup_alerts(mrn, as_of, on, limits)
     alerts += worsening_alerts(mrn, as_of)
     return sorted(alerts, key=lambda a: (a.severity != WARNING, a.date, a.code, a.message))

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from assess.record.actor import CLINIC_SETTINGS
+from assess.record.domain import ANGLE_CONVENTIONS
 from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.reports.content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
@@ -77,6 +78,22 @@ def set_idle_lock_minutes(session: Session, minutes: int) -> None:
     if not 0 <= minutes <= 240:
         raise RecordError("idle_lock_minutes", f"{minutes} is not a number of minutes from 0 (never) to 240")
     _put(session, IDLE_LOCK, minutes)
+
+
+POPLITEAL = "exam.popliteal_convention"
+
+
+def popliteal_convention(session: Session) -> str | None:
+    """How this clinic measures the popliteal angle by default: None for the format's convention (the anatomical
+    angle, larger = less tight), "extension_deficit" for degrees short of full extension (issue 13)."""
+    stored = _get(session, POPLITEAL)
+    return stored if stored in ANGLE_CONVENTIONS else None
+
+
+def set_popliteal_convention(session: Session, convention: str | None) -> None:
+    if convention not in (None, *ANGLE_CONVENTIONS):
+        raise RecordError("popliteal_convention", f"{convention!r} is not one of {[None, *ANGLE_CONVENTIONS]}")
+    _put(session, POPLITEAL, convention)
 
 
 LETTERHEAD = "clinic.letterhead"

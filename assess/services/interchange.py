@@ -19,6 +19,7 @@ from assess.record.domain import (
     Visit,
     describe_treatment_key,
     treatment_key,
+    without_local,
 )
 from assess.record.errors import ConflictError, NotFoundError
 from assess.services import audit
@@ -78,7 +79,8 @@ def _first_difference(stored: object, incoming: object) -> str:
 
 
 def _compare_details(stored: PatientRecord, incoming: PatientRecord) -> None:
-    if stored.details != incoming.details:
+    # The file cannot hold the local facts (other medicines ...): they are not a difference (docs/design.md).
+    if without_local(stored.details) != incoming.details:
         raise ConflictError(f"patient {incoming.mrn}: {_first_difference(stored.details, incoming.details)}; "
                             "nothing was imported")
 
@@ -118,7 +120,7 @@ def _plan_patient(plan: _Plan, incoming: PatientRecord, stored: PatientRecord | 
             existing = stored_visits.get(visit.key)
             if existing is None:
                 visits.append(visit)
-            elif existing == visit:
+            elif without_local(existing) == visit:
                 unchanged_visits += 1
             else:
                 signed = " signed" if existing.status == "signed" else ""
@@ -131,7 +133,7 @@ def _plan_patient(plan: _Plan, incoming: PatientRecord, stored: PatientRecord | 
             existing_treatment = stored_treatments.get(treatment_key(treatment))
             if existing_treatment is None:
                 treatments.append(treatment)
-            elif existing_treatment == treatment:
+            elif without_local(existing_treatment) == treatment:
                 unchanged_treatments += 1
             else:
                 raise ConflictError(

@@ -1,9 +1,10 @@
 """Page one of the report, the letter to the primary care doctor: medicines with their limits, the plan, emergencies.
 
 What the letter says is decided here, as plain words; assess.reports lays it out. Two questions go to the safety
-rules through one function each, so that the rules can change under them (issue 13 rewrites them):
-`medicine_limit_status` (each current medicine and whether it is over its limit) and `pump_dates` (the next
-refill and the low-reservoir alarm).
+rules through one function each: `medicine_limit_status` (each current medicine and whether it is over its
+label maximum, from assess.scoring.medicines) and `pump_dates` (the next refill before the pump's own
+low-reservoir alarm, from the pump rules). The interactions found among the patient's other medicines come first
+in what to do.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from assess.record.domain import (
-    OralMedication,
     PatientRecord,
     PumpEvent,
     ToxinSession,
@@ -24,9 +24,10 @@ from assess.record.labels import count, words
 from assess.reports.content import Medicine
 from assess.scoring.current import current_treatments
 from assess.scoring.limits import ADULT_AGE_YEARS, LimitTable, load_limits
+from assess.scoring.medicines import current_medicines, interactions
 from assess.scoring.muscles import muscle_name
 from assess.scoring.response import EFFECT_END
-from assess.scoring.safety import SPINAL_DIAGNOSES, WARNING, Alert, oral_alerts, pump_alerts
+from assess.scoring.safety import SPINAL_DIAGNOSES, WARNING, Alert, pump_alerts
 from assess.services import report_text as text
 from assess.services.history import last_weight
 
@@ -36,26 +37,27 @@ FAR_FUTURE = dt.timedelta(days=3650)  # the refill rule only speaks of a refill 
 
 
 def medicine_limit_status(record: PatientRecord, on: dt.date, limits: LimitTable | None = None) -> list[Medicine]:
-    """Each oral medicine taken on `on` with its dose, flagged when it is over its limit.
-
-    THE one place the letter learns a medicine's limit status. Today it reads the oral-dose warnings of
-    assess.scoring.safety (maximum daily dose by age and mg/kg, as limits.json holds them); when the safety rules
-    expose "current medicines with their limit status" (issue 13), point this function at them."""
+    """Each oral medicine taken on `on` with its dose, flagged when it is over its label maximum for the patient's
+    age and weight (assess.scoring.medicines, the same rule the alerts use), or when a per-kg maximum could not be
+    checked for want of a weight."""
     table = limits or load_limits()
-    taken = current_treatments(record.treatments, on).drugs
+    periods = current_treatments(record.treatments, on).drugs
     weight = last_weight(record, on)
-    drugs = [t for t in record.treatments if isinstance(t, OralMedication)]
-    warnings = [a for a in oral_alerts(record.mrn, drugs, record.birth_date, weight[0] if weight else None, on,
-                                       table) if a.severity == WARNING]
+    age = age_in_years(record.birth_date, on)
     medicines = []
-    for drug in taken:
-        name = words(drug.drug)
-        flags = [a.message.split(" is ", 1)[1].rstrip(".") for a in warnings
-                 if a.message.startswith(f"{name} ") and " is over the maximum" in a.message]
-        flags += ["its mg/kg maximum could not be checked: no weight is recorded" for a in warnings
-                  if "could not be checked" in a.message and f" of {name} " in a.message]
-        medicines.append(Medicine(f"{name.capitalize()} {drug.dose_mg_per_day:g} mg/day by mouth (since "
-                                  f"{text.day(drug.start)})", "; ".join(flags)))
+    for status in current_medicines(record, on, table):
+        name = words(status.drug)
+        since = min(d.start for d in periods if d.drug == status.drug)
+        flag = ""
+        if status.over and status.maximum_mg_per_day is not None:
+            # The label behind the figure is cited with the alert in the appendix; the letter says the figure.
+            per_kg = "" if status.how == f"{status.maximum_mg_per_day:g} mg/day" else f" ({status.how})"
+            flag = (f"over the maximum daily dose of {status.maximum_mg_per_day:g} mg/day at {age} years{per_kg}"
+                    + ("" if status.verified else ", a limit not yet verified against the label"))
+        elif weight is None and any(row.per_kg for row in table.for_drug(status.drug, age)):
+            flag = "its mg/kg maximum could not be checked: no weight is recorded"
+        medicines.append(Medicine(f"{name.capitalize()} {status.dose_mg_per_day:g} mg/day by mouth (since "
+                                  f"{text.day(since)})", flag))
     return medicines
 
 
@@ -68,7 +70,7 @@ def _origin(record: PatientRecord, on: dt.date) -> str:
 def pump_dates(record: PatientRecord, on: dt.date, limits: LimitTable | None = None) -> tuple[dt.date, bool] | None:
     """The last day before the pump's reservoir reaches its low-reservoir alarm (the refill due date) from the
     events up to `on`, and whether the alarm volume behind it is unverified; None when it cannot be worked out.
-    Uses today's refill rule (scoring.safety); point this at the rule's own alarm date when issue 13 exposes it."""
+    Uses the pump's refill rule (scoring.safety.pump_alerts, with the pump's own alarm volume when recorded)."""
     events = [t for t in record.treatments if isinstance(t, PumpEvent) and t.date <= on]
     far = on + FAR_FUTURE
     found = pump_alerts(record.mrn, events, far, limits or load_limits(), _origin(record, on), since=far)
@@ -108,9 +110,11 @@ def letter_advice(record: PatientRecord, on: dt.date, medicines: Sequence[Medici
                   given: Sequence[Treatment], phone: str) -> tuple[list[str], str, list[str]]:
     """What to do (actions for this doctor), the emergency instruction and the emergencies' signs, as of `on`."""
     now = current_treatments(record.treatments, on)
-    # A medicine over its limit first: it is what this doctor must act on.
-    actions = [text.OVER_LIMIT.format(medicine=m.text.split(" by mouth")[0], flag=m.flag) for m in medicines
-               if m.flag.startswith("over")]
+    # A contraindicated pair and a medicine over its limit first: they are what this doctor must act on.
+    actions = [f"{found.message[0].upper()}{found.message[1:]} Source: {found.source}."
+               for found in interactions(record, on, load_limits())]
+    actions += [text.OVER_LIMIT.format(medicine=m.text.split(" by mouth")[0], flag=m.flag) for m in medicines
+                if m.flag.startswith("over")]
     for drug in now.drugs:
         if drug.drug in text.TAPER:
             actions.append(text.TAPER[drug.drug])

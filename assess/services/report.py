@@ -27,7 +27,7 @@ from assess.record.errors import NotFoundError
 from assess.record.labels import count, words
 from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
 from assess.scoring.change import latest_findings, worsening
-from assess.scoring.gas import visit_t_score
+from assess.scoring.gas import goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
 from assess.scoring.safety import Alert
 from assess.scoring.scales import DAS_DOMAINS, GAS, GMFCS, PAIN_NRS, PENN_FREQUENCY, PENN_SEVERITY
@@ -257,7 +257,9 @@ def build_report(record: PatientRecord, visit: Visit, clinic: Clinic, found: Seq
                              f"{scores_by_goal[g.id]:+d} ({GAS.meaning(str(scores_by_goal[g.id])).rstrip('.').lower()})"
                              f" on {text.day(visit.date)}" if g.id in scores_by_goal else "not scored at this visit")
                     for g in goals),
-        gas_t_score=f"{t_score:.1f} (50 means the goals were met as expected; above 50, better)" if t_score else "",
+        gas_t_score=(f"{t_score:.1f} (50 means the goals were met as expected; above 50, better)"
+                     + (f" {scored_words(*goals_scored(goals, visit.date, visit.goal_scores))}".rstrip())
+                     if t_score else ""),
         treatments=tuple(_treatment_line(t, record) for t in given),
         triggers=tuple(words(t) for t in visit.triggers),
         alerts=tuple(f"{text.day(a.date)}: {a.message}" for a in found if a.severity == "warning"),

@@ -75,12 +75,12 @@ TREATMENT_TABLES: dict[str, tuple[Table, type, tuple[str, ...]]] = {
                                                                    "notes")),
     "itb_pump": (table_of(PumpEventRow), PumpEvent, ("event", "date", "pump_model", "reservoir_ml", "volume_ml",
                                                       "concentration_mcg_per_ml", "dose_mcg_per_day", "bolus_mcg",
-                                                      "notes")),
+                                                      "notes", "alarm_ml", "replacement_due")),
     "sdr": (table_of(SdrRow), Sdr, ("date", "levels", "rootlets_cut_percent", "surgeon", "notes")),
     "surgery": (table_of(SurgeryRow), Surgery, ("date", "procedure", "side", "notes")),
 }
 TOXIN_FIELDS = ("date", "product", "dilution_units_per_ml", "lot", "guidance", "notes")
-FINDING_FIELDS = ("muscle_group", "side") + Finding.SCALE_FIELDS
+FINDING_FIELDS = ("muscle_group", "side") + Finding.SCALE_FIELDS + ("angle_convention",)
 SCORE_FIELDS = tuple(f.name for f in dataclasses.fields(VisitScores))
 VISIT_FIELDS = ("date", "type", "clinician", "status", "signed_at", "weight_kg", "notes")
 PCP_FIELDS = ("name", "practice", "address", "phone", "fax", "email")
@@ -107,14 +107,15 @@ _PARTIAL_SCORE_FIELDS = ("penn_frequency", "penn_severity")
 _NO_SCORES = VisitScores()
 
 PATIENT_COLUMNS = ("mrn", "family_name", "given_name", "birth_date", "sex", "diagnosis", "diagnosis_note", "gmfcs",
-                   *(f"pcp_{name}" for name in PCP_FIELDS))
+                   *(f"pcp_{name}" for name in PCP_FIELDS), "other_medicines")
 
 
 def details_from_values(values: Sequence[Any]) -> PatientDetails:
     """Details from the PATIENT_COLUMNS of a row, in that order."""
     mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs = values[:8]
-    contact = Contact(*values[8:]) if values[8] else None
-    return PatientDetails(mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs, contact)
+    contact = Contact(*values[8:8 + len(PCP_FIELDS)]) if values[8] else None
+    return PatientDetails(mrn, family_name, given_name, birth_date, sex, diagnosis, note, gmfcs, contact,
+                          values[8 + len(PCP_FIELDS)])
 
 
 def fold(text: str) -> str:
@@ -132,7 +133,7 @@ def details_columns(details: PatientDetails) -> dict[str, Any]:
         "mrn": details.mrn, "family_name": details.family_name, "given_name": details.given_name,
         "birth_date": details.birth_date, "sex": details.sex, "diagnosis": details.diagnosis,
         "diagnosis_note": details.diagnosis_note, "gmfcs": details.gmfcs,
-        "search_key": search_key(details),
+        "search_key": search_key(details), "other_medicines": details.other_medicines,
     }
     contact = details.primary_care
     for name in PCP_FIELDS:

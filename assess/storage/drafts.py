@@ -74,7 +74,7 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
 _FINDING_TYPES: dict[str, type | tuple[type, ...]] = {
     "muscle_group": str, "side": str, "mas": str, "tardieu_x": int, "tardieu_r1": (int, float),
     "tardieu_r2": (int, float), "asas": int, "prom": (int, float), "mrc": str, "reflex": str,
-    "clonus_beats": int, "clonus_sustained": bool, "note": str,
+    "clonus_beats": int, "clonus_sustained": bool, "note": str, "angle_convention": str,
 }
 
 

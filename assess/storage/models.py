@@ -82,6 +82,7 @@ class Patient(Base):
     pcp_phone: Mapped[str | None] = mapped_column(String(64))
     pcp_fax: Mapped[str | None] = mapped_column(String(64))
     pcp_email: Mapped[str | None] = mapped_column(String(200))
+    other_medicines: Mapped[str | None] = mapped_column(Text)
     # Names and MRN folded to lower case without accents: what search-as-you-type matches against.
     search_key: Mapped[str] = mapped_column(String(600))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -184,6 +185,7 @@ class FindingRow(Base):
     clonus_beats: Mapped[int | None]
     clonus_sustained: Mapped[bool | None]
     note: Mapped[str | None] = mapped_column(Text)
+    angle_convention: Mapped[str | None] = mapped_column(String(24))
 
 
 class VisitTriggerRow(Base):
@@ -298,6 +300,8 @@ class PumpEventRow(Base):
     dose_mcg_per_day: Mapped[float | None] = mapped_column(Double)
     bolus_mcg: Mapped[float | None] = mapped_column(Double)
     notes: Mapped[str | None] = mapped_column(Text)
+    alarm_ml: Mapped[float | None] = mapped_column(Double)
+    replacement_due: Mapped[dt.date | None]
 
 
 class SdrRow(Base):

@@ -53,6 +53,8 @@ class PatientDialog(QDialog):
         self.diagnosis_note = self._line("Diagnosis note", "Cause, type, e.g. spastic diplegia")
         self.gmfcs = self._combo("GMFCS", [("not classified", None)]
                                  + [(f"{g.label} – {g.meaning}", g.label) for g in GMFCS.grades])
+        # Issue 13: what the interaction checks read (tizanidine with ciprofloxacin or fluvoxamine).
+        self.other_medicines = self._line("Other medicines", "Not spasticity drugs, by commas: ciprofloxacin 500 mg")
         self.pcp = {name: self._line(f"Primary care {name}", "") for name in _PCP_FIELDS}
         self.errors: dict[str, QLabel] = {}
         self.error_fields: dict[str, QWidget] = {}
@@ -63,7 +65,8 @@ class PatientDialog(QDialog):
                                    ("Birth date", self.birth_date, "birth_date"), ("Sex", self.sex, "sex"),
                                    ("Diagnosis", self.diagnosis, "diagnosis"),
                                    ("Diagnosis note", self.diagnosis_note, "diagnosis_note"),
-                                   ("GMFCS", self.gmfcs, "gmfcs")):
+                                   ("GMFCS", self.gmfcs, "gmfcs"),
+                                   ("Other medicines", self.other_medicines, "other_medicines")):
             form.addRow(label, self._with_error(widget, key))
         pcp_box = QGroupBox("Primary care doctor (receives the report)")
         pcp_form = QFormLayout(pcp_box)
@@ -145,6 +148,7 @@ class PatientDialog(QDialog):
         self.diagnosis.setCurrentIndex(self.diagnosis.findData(initial.diagnosis))
         self.diagnosis_note.setText(initial.diagnosis_note or "")
         self.gmfcs.setCurrentIndex(max(0, self.gmfcs.findData(initial.gmfcs)))
+        self.other_medicines.setText(", ".join((initial.other_medicines or "").splitlines()))
         if initial.primary_care:
             for name in _PCP_FIELDS:
                 self.pcp[name].setText(getattr(initial.primary_care, name) or "")
@@ -177,6 +181,7 @@ class PatientDialog(QDialog):
             given_name=self.given_name.text().strip(), birth_date=dt.date(born.year(), born.month(), born.day()),
             sex=self.sex.currentData(), diagnosis=self.diagnosis.currentData(),
             diagnosis_note=text(self.diagnosis_note), gmfcs=self.gmfcs.currentData(), primary_care=contact,
+            other_medicines=text(self.other_medicines),
         )
 
     def _show_error(self, key: str, message: str) -> None:

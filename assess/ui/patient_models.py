@@ -27,7 +27,7 @@ from assess.record.domain import (
 )
 from assess.record.labels import words
 from assess.scoring.change import FindingChange, ScaleChange, worsening_history
-from assess.scoring.gas import goal_weight, visit_t_score
+from assess.scoring.gas import goal_weight, goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
@@ -194,12 +194,14 @@ class GoalsModel(RowsTableModel[Goal]):
                 latest)[index.column()]
 
 
-def t_scores(record: PatientRecord) -> list[tuple[dt.date, float]]:
-    """The GAS T-score of every visit that scored goals, oldest first."""
+def t_scores(record: PatientRecord) -> list[tuple[dt.date, float, str]]:
+    """The GAS T-score of every visit that scored goals, oldest first, with "(3 of 11 goals scored)" when
+    only some of the goals set by then were scored."""
     result = []
     for visit in record.visits:
         if visit.goal_scores:
             t = visit_t_score(record.goals, visit.date, visit.goal_scores)
             if t is not None:
-                result.append((visit.date, t))
+                result.append((visit.date, t, scored_words(*goals_scored(record.goals, visit.date,
+                                                                         visit.goal_scores))))
     return result

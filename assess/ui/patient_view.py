@@ -176,7 +176,7 @@ class PatientView(QWidget):
         self.pages.setTabText(2, f"To&xin response ({len(responses)})")
         scores = t_scores(record)
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
-                             + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
+                             + ", ".join(f"{day} {t:.1f} {part}".rstrip() for day, t, part in scores) if scores
                              else "No goals scored yet.")
 
     def show_alerts(self, found: Sequence[Alert]) -> None:

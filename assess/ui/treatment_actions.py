@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from assess.record.domain import PatientRecord, ToxinSession, Treatment
+from assess.record.domain import OralMedication, PatientRecord, ToxinSession, Treatment
 from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.history import last_weight
@@ -36,7 +36,8 @@ class TreatmentActions:
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
-            treatment = TreatmentDialog.ask(self.parent, kind, record.details)
+            drugs = [t for t in record.treatments if isinstance(t, OralMedication)]
+            treatment = TreatmentDialog.ask(self.parent, kind, record.details, weight=last_weight(record), others=drugs)
         if treatment is None:
             return
         try:
@@ -91,7 +92,9 @@ class TreatmentActions:
             if not ok:
                 return
             old = drugs[labels.index(chosen)]
-        change = TreatmentDialog.ask_dose_change(self.parent, record.details, old)
+        change = TreatmentDialog.ask_dose_change(
+            self.parent, record.details, old, weight=last_weight(record),
+            others=[t for t in record.treatments if isinstance(t, OralMedication)])
         if change is None:
             return
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +44,12 @@ from assess.record.domain import (
 )
 from assess.record.errors import RecordError
 from assess.record.labels import words
+from assess.scoring.limits import LimitTable, load_limits
+from assess.scoring.safety import Alert
 from assess.services.checks import check_treatment
 from assess.services.treatment_edits import dose_change
+from assess.ui.drug_checks import DrugChecks
+from assess.ui.toxin_checks import ask_override_reason, override_note
 
 ERROR_STYLE = "color: #b00020;"
 _SIDES = ("left", "right", "both")
@@ -334,7 +338,8 @@ def set_field_value(widget: QWidget, value: Any) -> None:
 
 class TreatmentDialog(QDialog):
     def __init__(self, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None,
-                 *, changing: OralMedication | None = None) -> None:
+                 *, changing: OralMedication | None = None, weight: tuple[float, dt.date] | None = None,
+                 others: Sequence[OralMedication] = (), limits: LimitTable | None = None) -> None:
         super().__init__(parent)
         if kind not in FORMS or (initial is not None and initial.kind != kind):
             raise ValueError(f"no treatment form for {kind!r} with {initial!r}")
@@ -366,6 +371,11 @@ class TreatmentDialog(QDialog):
             focus = widget.day if isinstance(widget, EndDate) else widget
             form.addRow(spec.label, self.errors.wrap(spec.name, widget, focus))
         layout.addLayout(form)
+        self.checks: DrugChecks | None = None
+        if kind == "oral_medication":  # the label's rules as the dose is typed (warn, never block)
+            self.checks = DrugChecks(details, weight, [d for d in others if d != changing and d != initial],
+                                     limits or load_limits())
+            layout.addWidget(self.checks)
         layout.addWidget(self.errors.general)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_buttons_accepted)
@@ -377,20 +387,37 @@ class TreatmentDialog(QDialog):
                 set_field_value(widget, getattr(initial, name))
         if changing is not None:
             self._prefill_dose_change(changing)
+        if self.checks is not None:
+            for name, signal in (("drug", "currentIndexChanged"), ("dose_mg_per_day", "valueChanged"),
+                                 ("start", "dateChanged")):
+                getattr(self.fields[name], signal).connect(self._recheck)
+            self._recheck()
+
+    def ask_override(self, warnings: Sequence[Alert]) -> str | None:
+        return ask_override_reason(self, warnings)
+
+    def _recheck(self, *_: object) -> None:
+        if self.checks is None:
+            return
+        values = {name: field_value(widget) for name, widget in self.fields.items()}
+        complete = all(values[n] is not None for n in ("drug", "dose_mg_per_day", "start"))
+        self.checks.update_for(OralMedication(**values) if complete else None)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, kind: str, details: PatientDetails,
-            initial: Treatment | None = None) -> Treatment | None:
-        """The treatment as entered and checked (canonical), or None when cancelled."""
-        dialog = cls(parent, kind, details, initial)
+    def ask(cls, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None, *,
+            weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = ()) -> Treatment | None:
+        """The treatment as entered and checked (canonical), or None when cancelled. For a drug, `weight` (kg and
+        the day weighed) and the patient's `others` drugs feed the live checks."""
+        dialog = cls(parent, kind, details, initial, weight=weight, others=others)
         dialog.exec()
         return dialog.result_treatment
 
     @classmethod
-    def ask_dose_change(cls, parent: QWidget | None, details: PatientDetails,
-                        old: OralMedication) -> tuple[OralMedication, OralMedication] | None:
+    def ask_dose_change(cls, parent: QWidget | None, details: PatientDetails, old: OralMedication, *,
+                        weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = (),
+                        ) -> tuple[OralMedication, OralMedication] | None:
         """(the old period stopped, the new period) for the caller to save together, or None when cancelled."""
-        dialog = cls(parent, "oral_medication", details, old, changing=old)
+        dialog = cls(parent, "oral_medication", details, old, changing=old, weight=weight, others=others)
         dialog.exec()
         return dialog.result_dose_change
 
@@ -419,6 +446,12 @@ class TreatmentDialog(QDialog):
         treatment = self.record()
         if treatment is None:
             return
+        if isinstance(treatment, OralMedication) and self.checks is not None and self.checks.needing_reason:
+            reason = self.ask_override(self.checks.needing_reason)
+            if reason is None:
+                return
+            treatment = dataclasses.replace(treatment, notes=override_note(treatment.notes, reason,
+                                                                           self.checks.needing_reason))
         try:
             if self._changing is None:
                 self.result_treatment = check_treatment(self._details, treatment)

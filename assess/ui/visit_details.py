@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from assess.record.domain import SYMPTOMS, TRIGGERS, Goal, GoalScore, Visit
-from assess.scoring.gas import goal_weight, visit_t_score
+from assess.scoring.gas import goal_weight, goals_scored, scored_words, visit_t_score
 from assess.ui.visit_fields import NOT_SCORED, CodeChecklist, UndoKeysToEditor
 
 # The five levels of Goal Attainment Scaling (Kiresuk & Sherman 1968), as written on a GAS form.
@@ -169,7 +169,9 @@ class VisitDetailsPanel(QObject):
 
     def _refresh_t_score(self) -> None:
         t = self.t_score_value()
-        self.t_score.setText("GAS T-score: " + ("— (no weighted goal scored)" if t is None else f"{t:.1f}"))
+        part = scored_words(*goals_scored(self._goals, self._visit_date, self.goal_scores()))
+        self.t_score.setText("GAS T-score: " + ("— (no weighted goal scored)" if t is None
+                                                else f"{t:.1f} {part}".rstrip()))
 
 
 def _boxed(title: str, widget: QWidget) -> QGroupBox:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -169,7 +170,12 @@ def test_alerts_json_shape(capsys: pytest.CaptureFixture[str], db_url: str, tmp_
     assert all(a["severity"] in ("warning", "info") for a in found)
     assert {a["code"] for a in found} <= {"toxin_dose_limit", "toxin_weight_missing", "toxin_interval",
                                           "oral_dose_limit", "pump_refill_due", "pump_titration_step",
-                                          "followup_due", "followup_overdue", "worsening"}
+                                          "followup_due", "followup_overdue", "worsening",
+                                          # issue 13
+                                          "toxin_cumulative", "toxin_age", "weight_out_of_date",
+                                          "oral_not_established", "drug_interaction", "pump_first_dose",
+                                          "pump_stop", "pump_concentration", "pump_dose_ceiling",
+                                          "pump_replacement_due"}
     assert all("source" in a for a in found if a["code"] in ("toxin_interval", "pump_titration_step"))
     code, out, _ = run(capsys, db_url, "alerts", "--patient", "ITB-7", "--as-of", "2025-07-01", "--json")
     assert code == 0 and {a["mrn"] for a in json.loads(out)} <= {"ITB-7"}
@@ -183,3 +189,30 @@ def test_alerts_usage_and_unknown_patient(capsys: pytest.CaptureFixture[str], tm
     assert exit_.value.code == 2 and "'2025-02-30' is not a date" in capsys.readouterr().err
     code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "alerts", "--patient", "NOPE")
     assert code == 1 and err == "assess: no patient with MRN 'NOPE'\n"
+
+
+def test_alerts_show_the_new_label_warnings_with_their_sources(capsys: pytest.CaptureFixture[str],
+                                                               db_url: str) -> None:
+    """Issue 13: a 6-year-old of 20 kg on dantrolene 300 mg/day (DANTRIUM: 6 mg/kg/day -> 120 mg/day) and an
+    adult on tizanidine with ciprofloxacin among the other medicines (ZANAFLEX: contraindicated)."""
+    from assess.record.domain import OralMedication, PatientDetails, Visit
+    from assess.services.patients import create_patient
+    from assess.services.visits import record_treatment, record_visit
+    from assess.storage.db import open_database
+
+    db = open_database(db_url)
+    with db.transaction() as session:
+        create_patient(session, PatientDetails("K-6", "Kid", "Kai", dt.date(2019, 9, 1), "male", "cerebral_palsy"))
+        record_visit(session, "K-6", Visit(dt.date(2026, 2, 1), "follow_up", "Dr A", weight_kg=20))
+        record_treatment(session, "K-6", OralMedication("dantrolene", 300, dt.date(2026, 1, 5)))
+        create_patient(session, PatientDetails("A-9", "Adult", "Ama", dt.date(1970, 1, 1), "female",
+                                               "multiple_sclerosis", other_medicines="ciprofloxacin 500 mg"))
+        record_treatment(session, "A-9", OralMedication("tizanidine", 12, dt.date(2026, 1, 5)))
+    db.close()
+    code, out, _ = run(capsys, db_url, "alerts", "--as-of", "2026-03-02")
+    assert code == 0
+    dantrolene = next(line for line in out.splitlines() if "K-6" in line and "dantrolene" in line)
+    assert dantrolene.startswith("WARNING") and "120 mg/day" in dantrolene
+    assert "[DANTRIUM (dantrolene sodium) capsules US prescribing information" in dantrolene
+    interaction = next(line for line in out.splitlines() if "A-9" in line and "contraindicated" in line)
+    assert "[ZANAFLEX (tizanidine) US prescribing information" in interaction and "section 4" in interaction

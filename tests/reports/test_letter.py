@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -19,6 +20,7 @@ from assess.reports.content import Clinic
 from assess.reports.pdf import report_bytes
 from assess.services.clinic import set_clinic_letterhead
 from assess.services.interchange import import_records
+from assess.services.patients import patient_details, update_patient
 from assess.services.report import patient_report
 from assess.storage.db import Database
 
@@ -169,3 +171,17 @@ def test_every_page_renders_on_both_papers(clinic: Database, tmp_path: Path, pap
         width, height = struct.unpack(">II", data[16:24])
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert abs(width - size[0] * 80) <= 1 and abs(height - size[1] * 80) <= 1  # inches at 80 dpi
+
+
+def test_the_letter_puts_a_contraindicated_pair_first_in_what_to_do(clinic: Database) -> None:
+    """Tizanidine label (Zanaflex, section 4 Contraindications): not with ciprofloxacin or fluvoxamine. A pair found
+    among the patient's other medicines is the first thing the doctor is asked to act on."""
+    with clinic.transaction() as session:
+        details, version = patient_details(session, "MS-88")
+        update_patient(session, "MS-88", dataclasses.replace(details, other_medicines="Ciprofloxacin 500 mg bd"),
+                       version)
+    first = _pages(clinic, "MS-88")[0]
+    what_to_do = first.split("What to do", 1)[1]
+    assert what_to_do.lstrip(" •").startswith("Tizanidine is taken with Ciprofloxacin 500 mg bd (ciprofloxacin): "
+                                          "contraindicated.")
+    _fits_one_page(_pages(clinic, "MS-88"))

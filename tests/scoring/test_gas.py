@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.record.domain import Goal, GoalScore
-from assess.scoring.gas import WeightedScore, goal_weight, t_score, visit_t_score
+from assess.scoring.gas import WeightedScore, goal_weight, goals_scored, scored_words, t_score, visit_t_score
 
 MARCH = dt.date(2025, 3, 2)
 JUNE = dt.date(2025, 6, 9)
@@ -154,3 +154,13 @@ def test_mirrored_scores_mirror_t_around_50(items: list[WeightedScore]) -> None:
     mirrored = t_score([WeightedScore(s.weight, -s.score) for s in items])
     assert t is not None and mirrored is not None
     assert math.isclose(t + mirrored, 100.0, rel_tol=1e-9)
+
+
+def test_a_t_score_from_some_of_the_goals_says_how_many() -> None:
+    """Issue 13, item 15: "3 of 11 goals scored"; nothing added when every goal set by then was scored."""
+    goals = [goal(f"g{i}") for i in range(11)] + [goal("later", set_on=MARCH + dt.timedelta(days=60))]
+    scores = [GoalScore("g0", 0), GoalScore("g1", 1), GoalScore("g2", -1)]
+    visit_day = MARCH + dt.timedelta(days=30)
+    assert goals_scored(goals, visit_day, scores) == (3, 11)
+    assert scored_words(3, 11) == "(3 of 11 goals scored)"
+    assert scored_words(*goals_scored(goals[:3], visit_day, scores)) == ""

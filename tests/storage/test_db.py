@@ -16,11 +16,9 @@ from sqlalchemy import text
 from assess.record.errors import DatabaseError
 from assess.storage.db import (
     SCHEMA_REVISION,
-    Database,
     backup_sqlite,
     current_revision,
     database_url,
-    make_engine,
     open_database,
 )
 from assess.storage.models import Base
@@ -131,7 +129,6 @@ def test_a_database_of_the_first_schema_is_upgraded_with_every_record_intact(tmp
     from assess.interchange.read import read_document
     from assess.interchange.write import write_document
     from assess.services.interchange import export_records
-    from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
 
     path = tmp_path / "assess.db"
     engine = create_engine(f"sqlite:///{path}")
@@ -142,19 +139,18 @@ def test_a_database_of_the_first_schema_is_upgraded_with_every_record_intact(tmp
         command.upgrade(config, "0001_initial")
     engine.dispose()
     original = read_document(sample_document())
-    # The first schema's tables are written through today's store: they have not changed since.
-    first = Database(f"sqlite:///{path}", make_engine(f"sqlite:///{path}"), None)  # type: ignore[arg-type]
-    from sqlalchemy.orm import sessionmaker
-    first.sessions = sessionmaker(first.engine)
-    with first.transaction() as session:
-        # The store writes the first schema's columns only (import_records also writes the audit trail,
-        # whose tables came later).
-        for record in original:
-            [pid] = insert_patients(session, [record.details])
-            goal_ids = insert_goals(session, [(pid, goal) for goal in record.goals])
-            insert_visits(session, [(pid, visit) for visit in record.visits], goal_ids)
-            insert_treatments(session, [(pid, treatment) for treatment in record.treatments])
-    first.close()
+    # The records are copied into the first schema's own tables as that schema has them (the store of today
+    # writes columns that came later): see test_migration_from_first.
+    from test_migration_from_first import _copy_rows
+
+    from assess.services.interchange import import_records
+
+    scratch = open_database(f"sqlite:///{tmp_path / 'scratch.db'}")
+    with scratch.transaction() as session:
+        import_records(session, original)
+    _copy_rows(scratch.engine, engine)
+    scratch.close()
+    engine.dispose()
     db = open_database(f"sqlite:///{path}")
     try:
         assert current_revision(db.engine) == SCHEMA_REVISION

@@ -151,7 +151,8 @@ def test_dose_change_closes_the_old_period_and_opens_the_new(qtbot: QtBot, db: D
     from assess.ui import treatment_dialog
 
     monkeypatch.setattr(treatment_dialog.TreatmentDialog, "ask_dose_change",
-                        classmethod(lambda cls, parent, details, chosen: (stopped, new) if chosen == old else None))
+                        classmethod(lambda cls, parent, details, chosen, **_: (stopped, new) if chosen == old
+                                    else None))
     window = _window(qtbot, db, settings)
     window.open_patient("LB-1")
     window.change_drug_dose()

@@ -85,3 +85,18 @@ def test_editing_shows_the_stored_values(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.details() == ZOE
     assert dialog.windowTitle() == "Edit patient"
+
+
+def test_other_medicines_are_saved_and_shown_again(qtbot: QtBot, database: Database) -> None:
+    """Issue 13: a place for the patient's other medicines, read by the tizanidine interaction check."""
+    with database.transaction() as session:
+        create_patient(session, ZOE)
+    dialog = PatientDialog(None, ZOE, _saver(database))
+    qtbot.addWidget(dialog)
+    dialog.other_medicines.setText("Omeprazole 20 mg, Ciprofloxacin 500 mg")
+    assert dialog.details().other_medicines == "Omeprazole 20 mg, Ciprofloxacin 500 mg"
+    again = PatientDialog(None, dialog.details(), _saver(database))
+    qtbot.addWidget(again)
+    assert again.other_medicines.text() == "Omeprazole 20 mg, Ciprofloxacin 500 mg"
+    dialog.other_medicines.setText("  ")
+    assert dialog.details().other_medicines is None

@@ -80,7 +80,7 @@ def test_header_and_goals(qtbot: QtBot) -> None:
     assert "cerebral palsy (spastic diplegia), GMFCS III · 23.1 kg (2025-06-09) · PCP Dr A. Rao, 555-0100" in text
     # walk: weight 2x2=4, shoes: 1. Visit 2: 50 + 10(4*0 + 1*-1)/sqrt(0.7*17 + 0.3*25) = 47.73
     scores = t_scores(child)
-    assert [(d.isoformat(), round(t, 2)) for d, t in scores][1] == ("2025-06-09", 47.73)
+    assert [(d.isoformat(), round(t, 2)) for d, t, _ in scores][1] == ("2025-06-09", 47.73)
     view = PatientView()
     qtbot.addWidget(view)
     view.show_record(child, TODAY)

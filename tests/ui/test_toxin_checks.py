@@ -31,6 +31,9 @@ def test_the_warning_appears_as_the_units_pass_the_childs_limit(qtbot: QtBot) ->
     assert dialog.checks.warnings == []  # 100 U is under 6 U/kg x 20 kg = 120 U
     dialog.model.set_rows([InjectionRow("biceps_brachii", "left", 100.0, 2),
                            InjectionRow("biceps_brachii", "right", 30.0, 1)])
+    assert dialog.checks.warnings == []  # BOTOX 2.6: 6 U/kg or 200 U per upper limb: 100 U and 30 U are within
+    dialog.model.set_rows([InjectionRow("biceps_brachii", "left", 100.0, 2),
+                           InjectionRow("brachialis", "left", 30.0, 1)])
     assert [a.code for a in dialog.checks.warnings] == ["toxin_dose_limit"]
     assert "130 U" in dialog.checks.text() and "120 U" in dialog.checks.text()
     assert dialog.checks.isVisibleTo(dialog)
@@ -70,3 +73,24 @@ def test_a_session_within_the_limits_saves_without_asking(qtbot: QtBot, monkeypa
 def test_override_note_keeps_earlier_notes() -> None:
     note = override_note("Ultrasound guided.", "reason", [])
     assert note.startswith("Ultrasound guided.\n" + OVERRIDE_PREFIX)
+
+
+def test_the_cumulative_3_month_dose_shows_as_units_are_typed(qtbot: QtBot) -> None:
+    """BOTOX: 10 U/kg or 340 U in a 3-month interval for children: 20 kg -> 200 U (issue 13, item 3)."""
+    earlier = ToxinSession(DAY - dt.timedelta(weeks=6), "onabotulinumtoxinA", (Injection("soleus", "left", 150.0),))
+    dialog = _dialog(qtbot, (earlier,))
+    dialog.model.set_rows([InjectionRow("soleus", "right", 50.0, 2)])
+    assert "toxin_cumulative" not in [a.code for a in dialog.checks.warnings]
+    dialog.model.set_rows([InjectionRow("soleus", "right", 51.0, 2)])
+    assert "toxin_cumulative" in [a.code for a in dialog.checks.warnings]
+    assert "201 U within 12 weeks" in dialog.checks.text()
+
+
+def test_a_child_under_2_is_flagged_in_the_dialog(qtbot: QtBot) -> None:
+    baby = PatientDetails("B-1", "Baby", "Bea", DAY - dt.timedelta(days=500), "female", "cerebral_palsy")
+    dialog = ToxinSessionDialog(None, baby, 10.0, None, ())
+    qtbot.addWidget(dialog)
+    dialog.date.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.product.setCurrentIndex(dialog.product.findData("abobotulinumtoxinA"))
+    dialog.model.set_rows([InjectionRow("soleus", "left", 40.0, 2)])
+    assert [a.code for a in dialog.checks.warnings] == ["toxin_age"]
