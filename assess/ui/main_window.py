@@ -39,6 +39,7 @@ from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
+from assess.ui.about import add_help_menu
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self._action(treatment, "&Sign toxin session…", None, functools.partial(self._trust_action, "sign_toxin"))
         self._action(treatment, "Toxin session &addendum…", None,
                      functools.partial(self._trust_action, "toxin_addendum"))
+        self.about_action = add_help_menu(self, self.db.describe())
 
     def show_change_history(self) -> None:
         from assess.ui.change_history import ChangeHistoryDialog
