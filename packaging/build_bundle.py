@@ -52,9 +52,10 @@ def data_files() -> list[tuple[Path, str]]:
     return wanted
 
 
-def pyinstaller_arguments(dist: Path, work: Path) -> list[str]:
+def pyinstaller_arguments(dist: Path, work: Path, windowed: bool = False) -> list[str]:
     separator = os.pathsep  # PyInstaller's SOURCE:DEST separator is ';' on Windows
     arguments = [
+        "--windowed" if windowed else "--console",  # Windows: no console window; macOS: also an assess.app
         str(PACKAGE / "__main__.py"),
         "--name", "assess",
         "--onedir",
@@ -84,12 +85,12 @@ def pyinstaller_arguments(dist: Path, work: Path) -> list[str]:
     return arguments
 
 
-def build(dist: Path, work: Path) -> Path:
+def build(dist: Path, work: Path, windowed: bool = False) -> Path:
     """Build dist/assess/ and return the path of the program in it."""
-    from PyInstaller.__main__ import run
+    from PyInstaller.__main__ import run  # type: ignore[import-untyped]
 
     shutil.rmtree(dist / "assess", ignore_errors=True)
-    run(pyinstaller_arguments(dist, work))
+    run(pyinstaller_arguments(dist, work, windowed))
     program = dist / "assess" / ("assess.exe" if sys.platform == "win32" else "assess")
     if not program.is_file():
         raise SystemExit(f"build_bundle: PyInstaller finished but {program} is missing")
@@ -107,12 +108,15 @@ def folder_size(folder: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--dist", type=Path, default=REPOSITORY / "dist", help="where dist/assess/ goes")
+    parser.add_argument("--dist", type=Path, default=REPOSITORY / "dist",
+                        help="the folder the bundle (assess/) is written into")
     parser.add_argument("--work", type=Path, default=REPOSITORY / "build" / "bundle",
-                        help="PyInstaller's working folder (kept between builds: a rebuild is faster)")
+                        help="PyInstaller's working folder")
+    parser.add_argument("--windowed", action="store_true", help="Windows: a program without a console window "
+                        "(its commands then print nothing); macOS: an assess.app as well. No effect on Linux")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    program = build(args.dist.resolve(), args.work.resolve())
+    program = build(args.dist.resolve(), args.work.resolve(), args.windowed)
     size = folder_size(program.parent)
     print(f"build_bundle: {program} ({size / 2**20:.0f} MiB in {program.parent}) in "
           f"{time.monotonic() - started:.0f} s")
