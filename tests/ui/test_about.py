@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -77,6 +77,7 @@ def test_help_about_shows_version_database_and_limits(qtbot: QtBot, db: Database
     assert "safety limits, last checked 2026-11-24" in seen["limits"]
 
 
+@pytest.mark.usefixtures("qapp")
 def test_the_application_icon_is_drawn_from_the_svg_at_every_size() -> None:
     icon = application_icon()
     assert not icon.isNull()
@@ -101,15 +102,3 @@ def test_every_window_and_dialog_carries_the_icon(qtbot: QtBot, db: Database, tm
     finally:
         app.setWindowIcon(before)
 
-
-def test_the_help_menu_opens_from_the_keyboard(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
-    window = MainWindow(db, Settings(tmp_path / "config" / "assess.ini"))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
-    popup = QApplication.activePopupWidget()
-    assert popup is not None and [a.text() for a in popup.actions()] == ["&About assess…"]
-    popup.close()
