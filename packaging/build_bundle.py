@@ -64,11 +64,13 @@ def pyinstaller_arguments(dist: Path, work: Path, windowed: bool = False) -> lis
         "--distpath", str(dist),
         "--workpath", str(work),
         "--specpath", str(work),
-        # The migrations import these; Alembic loads them by path, so PyInstaller's scan does not see them.
+        # The migrations and their environment import these; Alembic loads those files by path, so PyInstaller's
+        # scan of the code does not see the imports (the dialects are named in database URLs, not imported).
         "--hidden-import", "alembic.op",
         "--hidden-import", "alembic.context",
         "--hidden-import", "sqlalchemy.dialects.sqlite",
         "--hidden-import", "sqlalchemy.dialects.postgresql.psycopg",
+        # matplotlib picks its backends by name at run time: the window's canvas and the report's charts.
         "--hidden-import", "matplotlib.backends.backend_qtagg",
         "--hidden-import", "matplotlib.backends.backend_agg",
         "--collect-data", "reportlab",  # its standard fonts and its own data, read as files

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,9 @@ def _uv() -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment outside the checkout with only the wheel and its locked dependencies in it."""
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A virtual environment outside the checkout with only the wheel and its locked dependencies in it
+    (about 430 MB, removed after the tests)."""
     root = tmp_path_factory.mktemp("wheel")
     uv = _uv()
     subprocess.run([uv, "build", "--wheel", "--out-dir", str(root / "dist"), str(REPOSITORY)], check=True,
@@ -74,7 +76,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, capture_output=True)
     subprocess.run([uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), "-r",
                     str(requirements), str(wheel)], check=True, capture_output=True)
-    return venv
+    yield venv
+    shutil.rmtree(venv, ignore_errors=True)
 
 
 def _run(venv: Path, home: Path, *command: str, umask: int = 0o022) -> subprocess.CompletedProcess[str]:
