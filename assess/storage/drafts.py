@@ -144,6 +144,7 @@ class DraftStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._made_private = False
 
     def path(self, mrn: str, date: dt.date, visit_type: str) -> Path:
         # MRNs may hold any character; quoted, they make a safe file name that can be read back.
@@ -151,6 +152,9 @@ class DraftStore:
 
     def save(self, draft: VisitDraft) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self._made_private:  # a folder made before (by hand, or with another umask) is tightened once
+            os.chmod(self.folder, 0o700)
+            self._made_private = True
         target = self.path(draft.mrn, draft.visit.date, draft.visit.type)
         payload = json.dumps(draft_to_json(draft), ensure_ascii=False, indent=1).encode("utf-8")
         fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".tmp")

@@ -46,12 +46,12 @@ def run_window(db_url: str | None) -> int:
 
     from assess.record.errors import AssessError
     from assess.storage.db import database_url, open_database
+    from assess.ui.about import set_application_identity
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
 
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
-    app.setApplicationName("assess")
-    app.setApplicationDisplayName("assess")
+    set_application_identity(app)  # the name and the icon of every window, the database error's box too
     try:
         db = open_database(database_url(db_url), check_file=False)  # checked beside the start, below
     except AssessError as error:  # a damaged file, an unreachable server: said in the window too, not only stderr

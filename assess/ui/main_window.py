@@ -40,6 +40,7 @@ from assess.services.patients import create_patient, patient_details, patients_b
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui import ehr_export
+from assess.ui.about import add_help_menu
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self._action(treatment, "&Sign toxin session…", None, functools.partial(self._trust_action, "sign_toxin"))
         self._action(treatment, "Toxin session &addendum…", None,
                      functools.partial(self._trust_action, "toxin_addendum"))
+        self.about_action = add_help_menu(self, self.db.describe())
 
     def show_change_history(self) -> None:
         from assess.ui.change_history import ChangeHistoryDialog

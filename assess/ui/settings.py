@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,22 @@ from PySide6.QtCore import QSettings
 RECENT_COUNT = 10
 
 
+def make_private(path: Path) -> None:
+    """The settings file 0600 in a folder 0700 (the drafts' folder lives in it), whatever the umask: the recent
+    patients are patient identifiers. Made so before Qt first writes the file, as Qt's save keeps the mode of the
+    file it replaces; the folder and file an older assess left (0755 and 0644) are tightened too."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)  # mkdir's mode is cut by the umask, and an existing folder keeps its own
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+
+
 class Settings:
     """Settings of this workstation and user; the clinic-wide ones live in the database."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        make_private(path)
         self._qt = QSettings(str(path), QSettings.Format.IniFormat)
 
     @classmethod
