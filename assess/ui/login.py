@@ -39,7 +39,7 @@ class LoginDialog(QDialog):
         self.db = db
         self.locked_user = locked_user
         self.setObjectName("login_dialog")
-        self.setWindowTitle("assess — locked" if locked_user else "assess — log in")
+        self.setWindowTitle("Locked" if locked_user else "Log in")  # Qt adds " — assess"
         self.setModal(True)
         heading = QLabel(f"<b>Locked after a time without use.</b><br>{locked_user}, enter your password to "
                          "go on; your open exams are kept." if locked_user

@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftStore(settings.drafts_folder)
         self.mrn: str | None = None
         self.idle_lock: QObject | None = None  # set at start when the database has users (assess.ui.login)
-        self.setWindowTitle(f"assess — {db.describe()}")
+        self.setWindowTitle(db.describe())  # Qt adds " — assess", the application's display name
         self.resize(1280, 800)
 
         self.patients = PatientList(db)
