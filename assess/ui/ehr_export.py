@@ -55,6 +55,10 @@ def export_for_ehr(parent: QWidget, db: Database, mrn: str | None, say: Callable
     if mrn is None:
         say("Open a patient first (Ctrl+F to search).")
         return
+    from assess.ui.report_export import ensure_letterhead
+
+    if not ensure_letterhead(parent, db):  # the letter travels with the Bundle: it needs the clinic's letterhead
+        return
     out = choose_bundle_file(parent, mrn)
     if out is None:
         return

@@ -16,9 +16,10 @@ from pytestqt.qtbot import QtBot
 from samples import document, pump_patient
 
 from assess.interchange.read import read_document
+from assess.reports.content import Clinic
 from assess.services.interchange import import_records
 from assess.storage.db import Database, open_database
-from assess.ui import ehr_export
+from assess.ui import ehr_export, report_export
 from assess.ui.main_window import MainWindow
 from assess.ui.settings import Settings
 
@@ -36,6 +37,10 @@ def test_export_for_ehr_writes_the_bundle_with_the_letter(qtbot: QtBot, db: Data
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "ehr.json"
     monkeypatch.setattr(ehr_export, "choose_bundle_file", lambda parent, mrn: out)
+    # The letter travels with the Bundle: the first export asks for the clinic's letterhead, as the report does.
+    asked: list[Clinic] = []
+    monkeypatch.setattr(report_export.LetterheadDialog, "ask", classmethod(
+        lambda cls, parent, seen: asked.append(seen) or Clinic("Elm Spasticity Clinic", "", "555-0199")))
     window = MainWindow(db, Settings(tmp_path / "config" / "assess.ini"))
     qtbot.addWidget(window)
     window.open_patient("ITB-7")
@@ -51,7 +56,8 @@ def test_export_for_ehr_writes_the_bundle_with_the_letter(qtbot: QtBot, db: Data
     Bundle(bundle, strict=True)
     (letter,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DocumentReference"]
     pdf = PdfReader(io.BytesIO(base64.b64decode(letter["content"][0]["attachment"]["data"])))
-    assert "ITB-7" in pdf.pages[0].extract_text()
+    assert "ITB-7" in pdf.pages[0].extract_text() and "Elm Spasticity Clinic" in pdf.pages[0].extract_text()
+    assert len(asked) == 1
 
 
 def test_export_for_ehr_without_a_patient_says_so(qtbot: QtBot, db: Database, tmp_path: Path,
