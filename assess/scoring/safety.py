@@ -28,10 +28,11 @@ from assess.record.domain import (
     treatment_date,
 )
 from assess.record.labels import count, words
-from assess.scoring.change import worsening
+from assess.scoring.change import toxin_sessions, worsening
 from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling
-from assess.scoring.muscles import GROUPS_BY_CODE, group_name, groups_of_muscle, muscle_name
+from assess.scoring.muscles import GROUPS_BY_CODE, groups_of_muscle, muscle_name
+from assess.scoring.worsening import describe
 
 WARNING, INFO = "warning", "info"
 
@@ -394,16 +395,17 @@ def worsening_alerts(mrn: str, record: PatientRecord) -> list[Alert]:
     latest_day = max(v.date for v in record.visits)
     has_pump = pump_status(record.treatments, latest_day) is not None
     triggers = ", ".join(words(t) for t in TRIGGERS if has_pump or t != "itb_pump_problem")
+    sessions = toxin_sessions(record)
     alerts: list[Alert] = []
     for visit in (v for v in record.visits if v.date == latest_day):
-        flag = worsening(record.visits, visit)
+        flag = worsening(record.visits, visit, sessions)
         if not flag:
             continue
-        parts = ["MAS up by one grade or more in " + "; ".join(
-            f"{group_name(m.muscle_group)} {words(m.side)} ({m.previous} on {m.previous_date} → {m.current})"
-            for m in flag.muscles)] if flag.muscles else []
+        parts = [("several muscle groups up" if flag.reason == "several groups" else "one muscle group up a lot")
+                 + " against the patient's own reference: " + describe(dataclasses.replace(flag, penn_current=None))
+                 ] if flag.muscles else []
         if flag.penn_up:
-            parts.append(f"Penn spasm frequency up from {flag.penn_previous} to {flag.penn_current}")
+            parts.append(f"Penn spasm frequency up from a median of {flag.penn_previous:g} to {flag.penn_current}")
         alerts.append(Alert("worsening", WARNING, mrn, visit.date, f"Worse at the {words(visit.type)} of "
                             f"{visit.date}: {'; and '.join(parts)}. Look for a trigger: {triggers}."))
     return alerts

@@ -25,7 +25,7 @@ from assess.record.domain import (
 from assess.record.errors import NotFoundError
 from assess.record.labels import words
 from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
-from assess.scoring.change import latest_findings, worsening
+from assess.scoring.change import latest_findings, toxin_sessions, worsening
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
@@ -203,7 +203,7 @@ def _advice(record: PatientRecord, visit: Visit, today: dt.date, phone: str) -> 
     if visit.triggers:
         actions.append("Treat the triggers of spasticity found at this visit: "
                        + ", ".join(words(t) for t in visit.triggers) + ".")
-    flag = worsening([v for v in record.visits if v.date <= visit.date], visit)
+    flag = worsening([v for v in record.visits if v.date <= visit.date], visit, toxin_sessions(record))
     if flag:
         actions.append("Spasticity was worse at this visit: look for and treat a trigger (urinary tract infection, "
                        "constipation, skin breakdown or pressure sores, ingrown toenail, pain, tight clothing or "
