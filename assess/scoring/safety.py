@@ -27,7 +27,7 @@ from assess.record.domain import (
     age_in_years,
     treatment_date,
 )
-from assess.record.labels import count, words
+from assess.record.labels import words
 from assess.scoring.change import toxin_sessions, worsening
 from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling
@@ -284,7 +284,8 @@ def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTab
     due = start + dt.timedelta(days=math.floor(max(remaining_mcg, 0.0) / rate))
     if due > on + LOOK_AHEAD:
         return []
-    when = f"was due on {due} ({count((on - due).days, 'day')} ago)" if due < on else f"is due by {due}"
+    # No "N days ago" in the words: stored alerts hold for days (scoring/due.py); the worklist counts the days.
+    when = f"was due on {due}" if due < on else f"is due by {due}"
     level = (f"the {_n(alarm_ml)} mL low-reservoir alarm" if alarm is not None
              else "empty (no low-reservoir alarm volume is on file)")
     return [Alert("pump_refill_due", WARNING, mrn, due,

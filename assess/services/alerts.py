@@ -21,7 +21,7 @@ _BATCH = 500
 FINDINGS_OF_LATEST = 3 * REFERENCE_EXAMS
 
 
-def _needed(as_of: dt.date) -> Partial:
+def alerts_needed(as_of: dt.date) -> Partial:
     """What the rules read: the findings of the latest visits (worsening compares the latest with the median
     of up to REFERENCE_EXAMS earlier exams outside a toxin's effect: FINDINGS_OF_LATEST visits leave room for
     the reviews it skips), drugs, toxin sessions with their injections (which groups were under a toxin's
@@ -43,7 +43,7 @@ def alerts_of(session: Session, ids: Sequence[int], as_of: dt.date, limits: Limi
     found: list[Alert] = []
     for start in range(0, len(ids), _BATCH):
         batch = ids[start:start + _BATCH]
-        records = r.load_records(session, batch, _needed(as_of))
+        records = r.load_records(session, batch, alerts_needed(as_of))
         for pid in batch:
             found += patient_alerts(records[pid], as_of, limits)
     return found

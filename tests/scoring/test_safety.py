@@ -310,7 +310,7 @@ def test_refill_due_date_hand_worked() -> None:
     assert "unverified" in warning.message and "withdrawal" in warning.message
     assert pump(implant(), on=due - dt.timedelta(days=29)) == []
     [late] = pump(implant(), on=due + dt.timedelta(days=3))
-    assert "was due on 2026-04-01 (3 days ago)" in late.message
+    assert "was due on 2026-04-01:" in late.message  # the worklist counts the days since
 
 
 def test_refill_due_date_rounds_down_to_a_whole_day() -> None:
