@@ -133,3 +133,33 @@ def stored_alerts(session: Session, on: dt.date, patient_ids: Sequence[int] | No
         refresh(session, sorted(stale), on)
     found = [item.alert for item in read_items(session, on, patient_ids)]
     return sorted(found, key=lambda a: (a.mrn, a.severity != "warning", a.date, a.code, a.message))
+
+
+def _refresh_in_worker(url: str, ids: Sequence[int], on: dt.date) -> int:
+    from assess.storage.bulk import collector_paused
+    from assess.storage.db import open_database
+
+    db = open_database(url, migrate=False, check_file=False)  # its own connections; the parent checked the file
+    try:
+        stored = 0
+        for start in range(0, len(ids), _BATCH):  # a transaction per batch: SQLite's one writer is held briefly
+            with collector_paused(), db.transaction() as session:
+                stored += refresh(session, ids[start:start + _BATCH], on)
+        return stored
+    finally:
+        db.close()
+
+
+def refresh_in_workers(url: str, ids: Sequence[int], on: dt.date, workers: int) -> int:
+    """refresh() split between processes (reading and the rules are CPU-bound Python), each batch its own
+    transaction. For the command line, not the window (forking a process that runs Qt threads is unsafe)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, -(-len(ids) // max(1, workers)))
+    chunks = [list(ids[i:i + size]) for i in range(0, len(ids), size)]
+    if len(chunks) <= 1:
+        return _refresh_in_worker(url, ids, on)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+        return sum(pool.map(_refresh_in_worker, [url] * len(chunks), chunks, [on] * len(chunks)))
