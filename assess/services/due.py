@@ -23,6 +23,7 @@ from assess.scoring.limits import LimitTable, load_limits
 from assess.scoring.safety import Alert
 from assess.services import rows as r
 from assess.services.alerts import alerts_needed
+from assess.services.audit import audit_head_id, changed_since
 from assess.services.locks import lock_patients
 from assess.storage.worklist_tables import DueItemRow, DueStateRow
 
@@ -41,32 +42,52 @@ def refresh_patients(session: Session, mrns: Iterable[str]) -> None:
     refresh(session, sorted(ids), dt.date.today(), lock=False)
 
 
-def refresh(session: Session, patient_ids: Sequence[int], on: dt.date, limits: LimitTable | None = None,
-            lock: bool = True) -> int:
-    """Work out and store these patients' items for `on`; returns how many items were stored."""
-    table = limits or load_limits()
+Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # due_state rows, due_item rows
+
+
+def work_out_rows(session: Session, patient_ids: Sequence[int], on: dt.date, limits: LimitTable) -> Rows:
+    """These patients' items for `on`, as rows to store (reads only)."""
     version = rules.rules_version()
-    stored = 0
+    states: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for start in range(0, len(patient_ids), _BATCH):
         batch = list(patient_ids[start:start + _BATCH])
-        if lock:
-            lock_patients(session, batch)  # two workstations refreshing one patient: the second waits
         records = r.load_records(session, batch, alerts_needed(on))
-        items: list[dict[str, Any]] = []
-        states: list[dict[str, Any]] = []
         for pid in batch:
-            worked = rules.work_out(records[pid], on, table)
+            worked = rules.work_out(records[pid], on, limits)
             states.append({"patient_id": pid, "computed_on": on, "fresh_until": worked.fresh_until,
                            "rules": version, "last_seen": worked.last_seen})
             items += [{"patient_id": pid, "code": a.code, "severity": a.severity, "day": a.date, "ongoing": o,
                        "message": a.message, "source": a.source, "item_key": rules.item_key(a, o)}
                       for a, o in zip(worked.alerts, worked.ongoing, strict=True)]
+    return states, items
+
+
+def store_rows(session: Session, rows: Rows) -> int:
+    """Replace the stored items of the patients in `rows`; returns the items stored."""
+    states, items = rows
+    ids = [state["patient_id"] for state in states]
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start:start + _BATCH]
         session.execute(delete(ITEM).where(ITEM.c.patient_id.in_(batch)))
         session.execute(delete(STATE).where(STATE.c.patient_id.in_(batch)))
+    if states:
         session.execute(insert(STATE), states)
-        if items:
-            session.execute(insert(ITEM), items)
-        stored += len(items)
+    if items:
+        session.execute(insert(ITEM), items)
+    return len(items)
+
+
+def refresh(session: Session, patient_ids: Sequence[int], on: dt.date, limits: LimitTable | None = None,
+            lock: bool = True) -> int:
+    """Work out and store these patients' items for `on`; returns how many items were stored."""
+    table = limits or load_limits()
+    stored = 0
+    for start in range(0, len(patient_ids), _BATCH):
+        batch = list(patient_ids[start:start + _BATCH])
+        if lock:
+            lock_patients(session, batch)  # two workstations refreshing one patient: the second waits
+        stored += store_rows(session, work_out_rows(session, batch, on, table))
     return stored
 
 
@@ -135,31 +156,46 @@ def stored_alerts(session: Session, on: dt.date, patient_ids: Sequence[int] | No
     return sorted(found, key=lambda a: (a.mrn, a.severity != "warning", a.date, a.code, a.message))
 
 
-def _refresh_in_worker(url: str, ids: Sequence[int], on: dt.date) -> int:
+def _rows_in_worker(url: str, ids: Sequence[int], on: dt.date) -> Rows:
     from assess.storage.bulk import collector_paused
     from assess.storage.db import open_database
 
     db = open_database(url, migrate=False, check_file=False)  # its own connections; the parent checked the file
     try:
-        stored = 0
-        for start in range(0, len(ids), _BATCH):  # a transaction per batch: SQLite's one writer is held briefly
-            with collector_paused(), db.transaction() as session:
-                stored += refresh(session, ids[start:start + _BATCH], on)
-        return stored
+        with collector_paused(), db.transaction() as session:
+            return work_out_rows(session, ids, on, load_limits())
     finally:
         db.close()
 
 
 def refresh_in_workers(url: str, ids: Sequence[int], on: dt.date, workers: int) -> int:
-    """refresh() split between processes (reading and the rules are CPU-bound Python), each batch its own
-    transaction. For the command line, not the window (forking a process that runs Qt threads is unsafe)."""
+    """refresh() with the reading and the rules (CPU-bound Python) split between processes; this process then
+    stores every row in one transaction (SQLite has one writer). A patient whose record changed meanwhile (an
+    audit event after the work began) is worked out again inside that transaction. For the command line, not
+    the window (forking a process that runs Qt threads is unsafe)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, -(-len(ids) // max(1, workers)))
-    chunks = [list(ids[i:i + size]) for i in range(0, len(ids), size)]
-    if len(chunks) <= 1:
-        return _refresh_in_worker(url, ids, on)
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
-        return sum(pool.map(_refresh_in_worker, [url] * len(chunks), chunks, [on] * len(chunks)))
+    from assess.storage.bulk import collector_paused
+    from assess.storage.db import open_database
+
+    db = open_database(url, migrate=False, check_file=False)
+    try:
+        with db.transaction() as session:
+            began = int(session.execute(select(audit_head_id())).scalar_one())
+        size = max(1, -(-len(ids) // max(1, workers)))
+        chunks = [list(ids[i:i + size]) for i in range(0, len(ids), size)]
+        if len(chunks) <= 1:
+            parts = [_rows_in_worker(url, ids, on)]
+        else:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                  else None)
+            with ProcessPoolExecutor(len(chunks), mp_context=context) as pool:
+                parts = list(pool.map(_rows_in_worker, [url] * len(chunks), chunks, [on] * len(chunks)))
+        with collector_paused(), db.transaction() as session:
+            lock_patients(session, ids)
+            stored = sum(store_rows(session, part) for part in parts)
+            changed = changed_since(session, began, ids)
+            return stored + (refresh(session, changed, on, lock=False) if changed else 0)
+    finally:
+        db.close()

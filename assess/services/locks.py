@@ -50,5 +50,7 @@ def lock_patients(session: Session, patient_ids: Sequence[int]) -> None:
     if connection.dialect.name == "sqlite":
         _take_sqlite_write_lock(session, r.PATIENT)
         return
-    session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.id.in_(sorted(patient_ids)))
-                    .order_by(r.PATIENT.c.id).with_for_update(key_share=True))
+    ordered = sorted(patient_ids)
+    for start in range(0, len(ordered), 500):  # well under PostgreSQL's limit of parameters per statement
+        session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.id.in_(ordered[start:start + 500]))
+                        .order_by(r.PATIENT.c.id).with_for_update(key_share=True))
