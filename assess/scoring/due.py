@@ -36,8 +36,6 @@ LOST_AFTER = dt.timedelta(days=365)  # not seen for over a year: lost to follow-
 # Urgency, most urgent first (docs/worklist.md). A pump reservoir reaching its alarm or a pump stop (the code
 # pump_refill_due, any code starting with "itb_", or severity "urgent") risks baclofen withdrawal within days.
 URGENT, WARNINGS, OVERDUE, DUE_SOON, NOTES = range(5)
-GROUP_NAMES = ("Urgent: intrathecal baclofen pump", "Warnings: dose limits and other checks", "Overdue follow-ups",
-               "Due soon", "For information")
 URGENT_SEVERITY = "urgent"
 
 

@@ -23,8 +23,12 @@ from assess.storage.models import utcnow
 from assess.storage.worklist_tables import DueAckRow
 
 ACK = r.table_of(DueAckRow)
-LOST, SNOOZED = len(rules.GROUP_NAMES), len(rules.GROUP_NAMES) + 1
-GROUP_NAMES = (*rules.GROUP_NAMES, "Lost to follow-up: not seen for over a year", "Snoozed")
+# The worklist's groups, in order: the urgency groups of scoring.due, with "due soon" split at a week.
+URGENT, WARNINGS, OVERDUE, THIS_WEEK, COMING, NOTES, LOST, SNOOZED = range(8)
+GROUP_NAMES = ("Urgent: intrathecal baclofen pump", "Warnings: dose limits and other checks", "Overdue follow-ups",
+               "Due this week", "Due in the coming weeks", "For information",
+               "Lost to follow-up: not seen for over a year", "Snoozed")
+WEEK = dt.timedelta(days=7)
 ACKNOWLEDGED, SNOOZE = "acknowledged", "snoozed"
 
 
@@ -55,7 +59,7 @@ class WorkItem:
     def when(self, today: dt.date) -> str:
         """'in 3 days', 'today', '12 days overdue' (or 'days left' for a pump), from the item's date."""
         days = (self.alert.date - today).days
-        if self.group == rules.URGENT:
+        if self.group == URGENT:
             return f"{days} days left" if days > 1 else "1 day left" if days == 1 else (
                 "due today" if days == 0 else f"{-days} days past")
         if self.alert.code == "followup_overdue":
@@ -78,15 +82,22 @@ def worklist(session: Session, today: dt.date) -> list[WorkItem]:
     items: list[WorkItem] = []
     for stored in read_items(session, today):
         ack = acks.get((stored.patient_id, stored.item_key))
-        group = rules.urgency(stored.alert)
+        group = _group(stored.alert, today)
         if ack is not None and ack.action == SNOOZE and ack.until is not None and ack.until > today:
             group = SNOOZED
-        elif group != rules.URGENT and rules.lost_to_follow_up(stored.last_seen, today):
+        elif group != URGENT and rules.lost_to_follow_up(stored.last_seen, today):
             group = LOST
         items.append(WorkItem(stored.alert, group, stored.name, stored.item_key, stored.last_seen,
                               ack if ack is not None and (ack.action == ACKNOWLEDGED or group == SNOOZED) else None))
     items.sort(key=lambda i: (i.group, i.ack is not None, i.alert.date, i.name, i.mrn, i.alert.message))
     return items
+
+
+def _group(alert: Alert, today: dt.date) -> int:
+    urgency = rules.urgency(alert)
+    if urgency == rules.DUE_SOON:
+        return THIS_WEEK if alert.date <= today + WEEK else COMING
+    return NOTES if urgency == rules.NOTES else urgency  # URGENT, WARNINGS and OVERDUE keep their places
 
 
 def _stored_item(session: Session, pid: int, item_key: str) -> Alert:

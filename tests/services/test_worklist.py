@@ -13,7 +13,6 @@ from assess.interchange.read import read_document
 from assess.interchange.write import write_document
 from assess.record.domain import Goal, Injection, PatientDetails, PumpEvent, Sdr, ToxinSession, Visit
 from assess.record.errors import AssessError
-from assess.scoring import due as rules
 from assess.scoring.limits import load_limits
 from assess.scoring.safety import patient_alerts
 from assess.services import audit, due, worklist
@@ -117,11 +116,12 @@ def test_the_worklist_is_ranked_pump_first_then_warnings_overdue_due_soon_and_lo
         first.setdefault(item.mrn, item)
     groups = [item.group for item in items]
     assert groups == sorted(groups)
-    assert items[0].mrn == "PUMP" and items[0].group == rules.URGENT and items[0].when(TODAY).endswith("days left")
-    assert first["DOSE"].group == rules.WARNINGS
-    assert any(i.mrn == "LATE" and i.group == rules.OVERDUE and i.alert.code == "followup_overdue" for i in items)
+    assert items[0].mrn == "PUMP" and items[0].group == worklist.URGENT and items[0].when(TODAY).endswith("days left")
+    assert first["DOSE"].group == worklist.WARNINGS
+    assert any(i.mrn == "LATE" and i.group == worklist.OVERDUE and i.alert.code == "followup_overdue" for i in items)
     soon = [i for i in items if i.mrn == "SOON" and i.alert.code == "followup_due"]
-    assert soon and all(i.group == rules.DUE_SOON and i.when(TODAY).startswith("in ") for i in soon)
+    assert soon and all(i.when(TODAY).startswith("in ") for i in soon)
+    assert [i.group for i in soon] == [worklist.THIS_WEEK, worklist.COMING]  # the review in 7 days, the next dose
     assert {i.group for i in items if i.mrn == "GONE"} == {worklist.LOST}
     assert worklist.GROUP_NAMES[worklist.LOST].startswith("Lost to follow-up")
 
@@ -136,7 +136,7 @@ def test_an_acknowledgement_is_seen_by_the_second_workstation_and_audited(databa
         with other.transaction() as session:
             seen = next(i for i in worklist.worklist(session, TODAY) if i.item_key == late.item_key)
             assert seen.ack is not None and seen.ack.reason == "phoned, booked for Monday"
-            assert seen.group == rules.OVERDUE  # still in its group, after the open ones
+            assert seen.group == worklist.OVERDUE  # still in its group, after the open ones
             soon = next(i for i in worklist.worklist(session, TODAY) if i.mrn == "SOON")
             worklist.mark(session, "SOON", soon.item_key, worklist.SNOOZE, "review with the next injection",
                           until=days(14))
