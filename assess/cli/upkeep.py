@@ -19,7 +19,7 @@ def cmd_db(db: Database, args: argparse.Namespace) -> int:
 
     if args.db_command == "upgrade":
         print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
-        return 0
+        return _cmd_due(db, rebuild=False)  # a database from an older version has no due items yet
     if args.db_command == "due":
         return _cmd_due(db, args.rebuild)
     backup_database(db.url, args.out)
@@ -54,6 +54,7 @@ def cmd_restore(url: str, source: Path) -> int:
         kept = f"; the database it replaced was kept as {restored.kept}" if restored.kept else ""
         print(f"Restored {db.describe()} from {source} (schema revision {restored.revision}"
               f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}")
+        _cmd_due(db, rebuild=False)  # the restored records' due items, for today
     finally:
         db.close()
     return 0

@@ -61,7 +61,7 @@ class WorkItem:
         days = (self.alert.date - today).days
         if self.group == URGENT:
             return f"{days} days left" if days > 1 else "1 day left" if days == 1 else (
-                "due today" if days == 0 else f"{-days} days past")
+                "due today" if days == 0 else f"{-days} days past due")
         if self.alert.code == "followup_overdue":
             return f"window closed, due {self.alert.date}"
         if days > 0:
@@ -72,8 +72,9 @@ class WorkItem:
 def worklist(session: Session, today: dt.date) -> list[WorkItem]:
     """Every open item for today, most urgent first (scoring.due: urgency), each group by date then name.
 
-    A pump item stays urgent whoever it belongs to; the other items of patients not seen for over a year go to
-    their own group; items snoozed until after today go last; acknowledged items sink within their group."""
+    The items of patients not seen for over a year go to their own group (a pump refill years past due there is
+    a record to close or a patient to trace, not today's refill); items snoozed until after today go last;
+    acknowledged items sink within their group."""
     refresh_stale(session, today)
     acks: dict[tuple[int, str], Ack] = {
         (pid, key): Ack(action, until, reason, by, at) for pid, key, action, until, reason, by, at in session.execute(
@@ -85,7 +86,7 @@ def worklist(session: Session, today: dt.date) -> list[WorkItem]:
         group = _group(stored.alert, today)
         if ack is not None and ack.action == SNOOZE and ack.until is not None and ack.until > today:
             group = SNOOZED
-        elif group != URGENT and rules.lost_to_follow_up(stored.last_seen, today):
+        elif rules.lost_to_follow_up(stored.last_seen, today):  # not today's work, even a pump (said there)
             group = LOST
         items.append(WorkItem(stored.alert, group, stored.name, stored.item_key, stored.last_seen,
                               ack if ack is not None and (ack.action == ACKNOWLEDGED or group == SNOOZED) else None))

@@ -111,7 +111,7 @@ def test_each_row_is_readable_in_full_at_1280_px(qtbot: QtBot, tmp_path: Path) -
     width = view.list.viewport().width()
     for row in range(view.model.rowCount()):
         rect = view.list.visualRect(view.model.index(row))
-        head, words = view.model.lines(row)
+        _head, words = view.model.lines(row)
         metrics = view.list.fontMetrics()
         one_line = metrics.height()
         needed = metrics.boundingRect(0, 0, width - 12, 10_000, int(Qt.TextFlag.TextWordWrap), words).height()
