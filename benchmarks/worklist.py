@@ -55,6 +55,20 @@ def measure(source: Path) -> list[tuple[str, str, str]]:
                 count = len(worklist.worklist(session, dt.date.today()))
             times.append(time.perf_counter() - start)
         rows.append((label, f"the worklist read ({count:,} items), median of 3", f"{statistics.median(times):.2f} s"))
+        start = time.perf_counter()
+        with collector_paused(), db.transaction() as session:
+            found = len(due.stored_alerts(session, dt.date.today()))
+        rows.append((label, f"assess alerts' own work: the stored alerts read ({found:,})",
+                     f"{time.perf_counter() - start:.2f} s"))
+        for ahead in (1, 7):
+            later = dt.date.today() + dt.timedelta(days=ahead)
+            with db.transaction() as session:
+                ids = due.stale_ids(session, later)
+            start = time.perf_counter()
+            with collector_paused(), db.transaction() as session:
+                due.refresh(session, ids, later)
+            rows.append((label, f"out of date {ahead} day(s) later: {len(ids):,} patients, worked out again",
+                         f"{time.perf_counter() - start:.1f} s"))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 

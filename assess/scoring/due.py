@@ -12,6 +12,7 @@ hold for one day only: new rules flow into the worklist at once, checked daily u
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -40,10 +41,15 @@ URGENT_SEVERITY = "urgent"
 
 
 def rules_version(limits_text: str | None = None) -> str:
-    """RULES_REVISION and the limits file's content, as one short checksum."""
-    text = limits_text if limits_text is not None else (
-        files("assess.resources").joinpath("limits.json").read_text(encoding="utf-8"))
-    return hashlib.sha256(f"{RULES_REVISION}\n{text}".encode()).hexdigest()[:32]
+    """RULES_REVISION and the limits file's content (the shipped file by default), as one short checksum."""
+    if limits_text is None:
+        return _shipped_rules_version()
+    return hashlib.sha256(f"{RULES_REVISION}\n{limits_text}".encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _shipped_rules_version() -> str:
+    return rules_version(files("assess.resources").joinpath("limits.json").read_text(encoding="utf-8"))
 
 
 def urgency(alert: Alert) -> int:
