@@ -16,7 +16,7 @@ from assess.scoring.safety import Alert
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
-from assess.services.due import ITEM, read_items, refresh_stale
+from assess.services.due import ITEM, read_items, refresh_stale, stale_ids
 from assess.services.locks import lock_patient
 from assess.services.patients import patient_id
 from assess.storage.models import utcnow
@@ -69,19 +69,28 @@ class WorkItem:
         return "today" if days == 0 else f"{-days} days ago"
 
 
-def worklist(session: Session, today: dt.date) -> list[WorkItem]:
+def worklist(session: Session, today: dt.date, refresh: bool = True) -> list[WorkItem]:
     """Every open item for today, most urgent first (scoring.due: urgency), each group by date then name.
 
     The items of patients not seen for over a year go to their own group (a pump refill years past due there is
     a record to close or a patient to trace, not today's refill); items snoozed until after today go last;
-    acknowledged items sink within their group."""
-    refresh_stale(session, today)
+    acknowledged items sink within their group.
+
+    Patients whose items are out of date for today are worked out first; without `refresh` they are left out
+    (the window shows the rest at once, then the whole list when they are done)."""
+    stale: set[int] = set()
+    if refresh:
+        refresh_stale(session, today)
+    else:
+        stale = set(stale_ids(session, today))
     acks: dict[tuple[int, str], Ack] = {
         (pid, key): Ack(action, until, reason, by, at) for pid, key, action, until, reason, by, at in session.execute(
             select(ACK.c.patient_id, ACK.c.item_key, ACK.c.action, ACK.c.until, ACK.c.reason, ACK.c.by_name,
                    ACK.c.at))}
     items: list[WorkItem] = []
     for stored in read_items(session, today):
+        if stored.patient_id in stale:
+            continue
         ack = acks.get((stored.patient_id, stored.item_key))
         group = _group(stored.alert, today)
         if ack is not None and ack.action == SNOOZE and ack.until is not None and ack.until > today:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from assess.record.errors import AssessError
 from assess.services import worklist as wl
+from assess.services.due import refresh_stale, stale_ids
 from assess.storage.bulk import collector_paused
 from assess.storage.db import Database
 
@@ -198,7 +199,7 @@ class MarkDialog(QDialog):
 class _Loader(QThread):
     """Reads the worklist off the window's thread (patients out of date are worked out first)."""
 
-    loaded = Signal(object)
+    loaded = Signal(object, bool)  # the items, and whether some patients are still being brought up to date
     failed = Signal(str)
 
     def __init__(self, db: Database, today: dt.date) -> None:
@@ -208,7 +209,14 @@ class _Loader(QThread):
     def run(self) -> None:
         try:
             with collector_paused(), self._db.transaction() as session:
-                self.loaded.emit(wl.worklist(session, self._today))
+                stale = bool(stale_ids(session, self._today))
+                if stale:  # the first look of the day: what holds now, then the rest once worked out
+                    self.loaded.emit(wl.worklist(session, self._today, refresh=False), True)
+            if stale:
+                with collector_paused(), self._db.transaction() as session:
+                    refresh_stale(session, self._today)
+            with collector_paused(), self._db.transaction() as session:
+                self.loaded.emit(wl.worklist(session, self._today, refresh=False), False)
         except Exception as error:  # shown as a sentence; the list stays usable
             self.failed.emit(str(error))
 
@@ -271,7 +279,7 @@ class WorklistView(QWidget):
         if self._loader is not None:
             self._loader.wait()
 
-    def show_items(self, items: list[wl.WorkItem]) -> None:
+    def show_items(self, items: list[wl.WorkItem], updating: bool = False) -> None:
         current = self.current()
         self.model.set_items(items)
         counts = [sum(1 for i in items if i.group == g and i.ack is None) for g in range(len(wl.GROUP_NAMES))]
@@ -279,7 +287,8 @@ class WorklistView(QWidget):
             f"<b>Today, {self.today}</b>: {counts[wl.URGENT]} urgent (pump), {counts[wl.WARNINGS]} warnings, "
             f"{counts[wl.OVERDUE]} overdue follow-ups, {counts[wl.THIS_WEEK]} due this week, "
             f"{counts[wl.COMING]} in the coming weeks · {counts[wl.LOST]} lost to follow-up · "
-            f"{sum(1 for i in items if i.ack is not None)} acknowledged or snoozed.")
+            f"{sum(1 for i in items if i.ack is not None)} acknowledged or snoozed."
+            + (" <i>Bringing the patients whose items changed with the date up to date…</i>" if updating else ""))
         row = next((n for n, r in enumerate(self.model.rows) if isinstance(r, wl.WorkItem) and current is not None
                     and r.item_key == current.item_key), 1 if len(self.model.rows) > 1 else -1)
         if row >= 0:

@@ -8,11 +8,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select, update
 
 from assess.record.domain import Injection, PatientDetails, PumpEvent, Sdr, ToxinSession, Visit
 from assess.scoring.safety import Alert
+from assess.services import due
 from assess.services import worklist as wl
 from assess.services.patients import create_patient
+from assess.services.rows import PATIENT
 from assess.services.visits import record_treatment, record_visit
 from assess.storage.db import Database, open_database
 from assess.ui.patient_view import PatientView
@@ -119,6 +122,24 @@ def test_each_row_is_readable_in_full_at_1280_px(qtbot: QtBot, tmp_path: Path) -
         if words:  # the words wrap onto as many lines as they need: none is cut off
             assert rect.height() >= needed + one_line
             assert metrics.horizontalAdvance(words) < width or rect.height() >= 2 * one_line + one_line
+    db.close()
+
+
+def test_the_first_look_of_the_day_shows_what_holds_at_once_then_the_rest(qtbot: QtBot, tmp_path: Path) -> None:
+    db = _clinic(tmp_path)
+    with db.transaction() as session:  # as if a day had passed for the pump patient's items
+        pid = session.execute(select(PATIENT.c.id).where(PATIENT.c.mrn == "PUMP")).scalar_one()
+        session.execute(update(due.STATE).where(due.STATE.c.patient_id == pid).values(fresh_until=TODAY))
+    view = WorklistView(db)
+    qtbot.addWidget(view)
+    shown: list[set[str]] = []
+    view.model.modelReset.connect(lambda: shown.append({r.mrn for r in view.model.rows
+                                                         if isinstance(r, wl.WorkItem)}))
+    view.refresh()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
+    view.wait()
+    assert "PUMP" not in shown[0] and "LATE" in shown[0]  # at once: what holds today
+    assert "PUMP" in shown[1] and "Bringing" not in view.status.text()
     db.close()
 
 
