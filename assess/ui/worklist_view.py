@@ -199,7 +199,9 @@ class MarkDialog(QDialog):
 class _Loader(QThread):
     """Reads the worklist off the window's thread (patients out of date are worked out first)."""
 
-    loaded = Signal(object, bool)  # the items, and whether some patients are still being brought up to date
+    # (the items, whether some patients are still being brought up to date): one object, as the other workers
+    # of the window send theirs
+    loaded = Signal(object)
     failed = Signal(str)
 
     def __init__(self, db: Database, today: dt.date) -> None:
@@ -211,12 +213,12 @@ class _Loader(QThread):
             with collector_paused(), self._db.transaction() as session:
                 stale = bool(stale_ids(session, self._today))
                 if stale:  # the first look of the day: what holds now, then the rest once worked out
-                    self.loaded.emit(wl.worklist(session, self._today, refresh=False), True)
+                    self.loaded.emit((wl.worklist(session, self._today, refresh=False), True))
             if stale:
                 with collector_paused(), self._db.transaction() as session:
                     refresh_stale(session, self._today)
             with collector_paused(), self._db.transaction() as session:
-                self.loaded.emit(wl.worklist(session, self._today, refresh=False), False)
+                self.loaded.emit((wl.worklist(session, self._today, refresh=False), False))
         except Exception as error:  # shown as a sentence; the list stays usable
             self.failed.emit(str(error))
 
@@ -270,7 +272,7 @@ class WorklistView(QWidget):
     def refresh(self) -> None:
         self.wait()
         self._loader = _Loader(self._db, self.today)
-        self._loader.loaded.connect(self.show_items)
+        self._loader.loaded.connect(lambda loaded: self.show_items(*loaded))
         self._loader.failed.connect(lambda message: self.status.setText(f"Could not read the worklist: {message}"))
         self._loader.start()
 
