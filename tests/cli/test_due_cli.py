@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -56,6 +57,28 @@ def test_db_due_works_out_what_is_out_of_date_or_everything(capsys: pytest.Captu
         assert code == 0 and out.startswith("Worked out the due items of 2 patients")
         code, out, _ = run(capsys, db_url, "db", "due", "--rebuild")
         assert code == 0 and out.startswith("Worked out the due items of 6 patients")
+        with db.transaction() as session:
+            assert due.stale_ids(session, dt.date.today()) == []
+    finally:
+        db.close()
+
+
+def test_a_restored_database_has_its_due_items_for_today(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'assess.db'}"
+    db = open_database(url)
+    try:
+        with db.transaction() as session:
+            add_demo_patients(session, 4)
+        assert main(["--db", url, "db", "backup", "--out", str(tmp_path / "monday.db")]) == 0
+        with db.transaction() as session:  # as if Monday's items had been worked out by older rules
+            session.execute(update(due.STATE).values(rules="old"))
+        backup = open_database(f"sqlite:///{tmp_path / 'monday.db'}")
+        with backup.transaction() as session:
+            session.execute(update(due.STATE).values(rules="old"))
+        backup.close()
+        capsys.readouterr()
+        assert main(["--db", url, "db", "restore", str(tmp_path / "monday.db")]) == 0
+        assert "Worked out the due items of 4 patients" in capsys.readouterr().out
         with db.transaction() as session:
             assert due.stale_ids(session, dt.date.today()) == []
     finally:
