@@ -422,7 +422,8 @@ def _weight_on(visits: Sequence[Visit], day: dt.date) -> float | None:
 def patient_alerts(record: PatientRecord, on: dt.date, limits: LimitTable) -> list[Alert]:
     """Every alert of one patient as of `on`, warnings first, then by date.
 
-    Only what is recorded on or before `on` counts. Needs no findings but those of the latest two visits."""
+    Only what is recorded on or before `on` counts. Needs no findings but those of the latest visits (the worsening rule
+    reads up to four earlier exams of each group: services/alerts.FINDINGS_OF_LATEST)."""
     visits = tuple(v for v in record.visits if v.date <= on)
     treatments = tuple(t for t in record.treatments if treatment_date(t) <= on)
     as_of = dataclasses.replace(record, visits=visits, treatments=treatments)
