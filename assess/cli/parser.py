@@ -158,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "and holds an assess schema this version knows); the current database is kept as "
                                "a copy; the replacement is all or nothing. Works on a damaged database too.")
     q.add_argument("file", metavar="FILE", type=Path)
+    q = db_commands.add_parser("due", help="work out the worklist's due items",
+                               description="Work out the stored due items that the worklist and 'assess alerts' "
+                               "read: those not up to date for today (after an upgrade, a restore, or as dates "
+                               "pass), or every patient's with --rebuild (after a change to the rules or to "
+                               "limits.json).")
+    q.add_argument("--rebuild", action="store_true", help="every patient's, not only those out of date")
     return parser
 
 

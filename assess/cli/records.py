@@ -143,16 +143,27 @@ def cmd_show(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
+    from assess.services import due
     from assess.services.alerts import alerts, clinic_alerts, patient_ids
 
-    as_of = args.as_of or dt.date.today()
+    today = dt.date.today()
+    as_of = args.as_of or today
+    workers = os.cpu_count() or 1
     with collector_paused(), db.transaction() as session:
-        if args.patient:
+        ids = patient_ids(session, [args.patient] if args.patient else [])
+        stale = [] if as_of != today else sorted(set(due.stale_ids(session, today)) & set(ids))
+    if as_of == today:  # read the stored items, once those out of date are worked out (in processes when many)
+        if len(stale) > 2000:
+            print(f"Working out the due items of {count(len(stale), 'patient')} first ('assess db due' does it "
+                  "ahead of time)", file=sys.stderr)
+            due.refresh_in_workers(db.url, stale, today, workers=min(len(stale) // 2000 + 1, workers))
+        with collector_paused(), db.transaction() as session:
+            found = due.stored_alerts(session, today, ids if args.patient else None)
+    elif args.patient:  # another day: the records themselves, judged for it
+        with collector_paused(), db.transaction() as session:
             found = alerts(session, as_of, [args.patient])
-        else:
-            ids = patient_ids(session)
-    if not args.patient:
-        found = clinic_alerts(db.url, ids, as_of, workers=min(len(ids) // 2000 + 1, os.cpu_count() or 1))
+    else:
+        found = clinic_alerts(db.url, ids, as_of, workers=min(len(ids) // 2000 + 1, workers))
     if args.json:
         print(json.dumps([{"code": a.code, "severity": a.severity, "mrn": a.mrn, "date": a.date.isoformat(),
                            "message": a.message, **({"source": a.source} if a.source else {})} for a in found],

@@ -19,7 +19,9 @@ def cmd_db(db: Database, args: argparse.Namespace) -> int:
 
     if args.db_command == "upgrade":
         print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
-        return 0
+        return _cmd_due(db, rebuild=False)  # a database from an older version has no due items yet
+    if args.db_command == "due":
+        return _cmd_due(db, args.rebuild)
     backup_database(db.url, args.out)
     print(f"Backed up {db.describe()} to {args.out}")
     return 0
@@ -48,6 +50,22 @@ def cmd_clinic(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_due(db: Database, rebuild: bool) -> int:
+    import datetime as dt
+    import time
+
+    from assess.services import due
+    from assess.services.alerts import patient_ids
+
+    today, start = dt.date.today(), time.perf_counter()
+    with db.transaction() as session:
+        ids = patient_ids(session) if rebuild else due.stale_ids(session, today)
+    stored = due.refresh_in_workers(db.url, ids, today, workers=min(len(ids) // 2000 + 1, os.cpu_count() or 1))
+    print(f"Worked out the due items of {count(len(ids), 'patient')} ({count(stored, 'item')}) for {today} in "
+          f"{time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def cmd_restore(url: str, source: Path) -> int:
     """Not through open_database: a damaged database (the reason to restore) would not open."""
     from assess.storage.backup import restore_database
@@ -59,6 +77,7 @@ def cmd_restore(url: str, source: Path) -> int:
         kept = f"; the database it replaced was kept as {restored.kept}" if restored.kept else ""
         print(f"Restored {db.describe()} from {source} (schema revision {restored.revision}"
               f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}")
+        _cmd_due(db, rebuild=False)  # the restored records' due items, for today
     finally:
         db.close()
     return 0

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assess.record.domain import Finding, Visit
+from assess.record.domain import Finding, PatientRecord, ToxinSession, Visit
 from assess.scoring.order import finding_key
-from assess.scoring.scales import FINDING_SCALES, MAS
+from assess.scoring.scales import FINDING_SCALES
+from assess.scoring.worsening import MasWorsening, Worsening, judge, judge_all
+
+__all__ = ["MasWorsening", "Worsening", "latest_findings", "toxin_sessions", "worsening", "worsening_history"]
 
 Direction = Literal["better", "worse", "same", "changed", "new"]
 
@@ -112,73 +115,17 @@ def latest_findings(visits: Sequence[Visit]) -> list[FindingChange]:
     return result
 
 
-@dataclass(frozen=True)
-class MasWorsening:
-    muscle_group: str
-    side: str
-    previous: str
-    current: str
-    previous_date: dt.date
+def worsening(visits: Sequence[Visit], visit: Visit, sessions: Sequence[ToxinSession] = ()) -> Worsening:
+    """The worsening flag of `visit` against the patient's earlier days (scoring/worsening.py: the rule)."""
+    return judge(visits, visit, sessions)
 
 
-@dataclass(frozen=True)
-class Worsening:
-    """Why a visit is flagged: MAS up by at least one grade somewhere, or Penn spasm frequency up."""
-
-    muscles: tuple[MasWorsening, ...]
-    penn_previous: int | None
-    penn_current: int | None
-
-    @property
-    def penn_up(self) -> bool:
-        return self.penn_previous is not None and self.penn_current is not None and (
-            self.penn_current > self.penn_previous)
-
-    def __bool__(self) -> bool:
-        return bool(self.muscles) or self.penn_up
+def worsening_history(visits: Sequence[Visit],
+                      sessions: Sequence[ToxinSession] = ()) -> dict[tuple[dt.date, str], Worsening]:
+    """The worsening flag of every visit (the patient view shows them all)."""
+    return judge_all(visits, sessions)
 
 
-def worsening(visits: Sequence[Visit], visit: Visit) -> Worsening:
-    """The worsening flag of `visit` against the patient's earlier visits (CLINICAL.md rule).
-
-    'Up by one grade' counts steps on the MAS list 0, 1, 1+, 2, 3, 4, so 1 -> 1+ is one grade up.
-    """
-    # One rule, one implementation: the visit judged as the last of its own history.
-    earlier = [v for v in visits if v.date < visit.date]
-    return worsening_history([*earlier, visit])[visit.key]
-
-
-def worsening_history(visits: Sequence[Visit]) -> dict[tuple[dt.date, str], Worsening]:
-    """The worsening flag of every visit at once, in one pass (the patient view shows them all).
-
-    Same rule as `worsening`: each visit against the latest earlier value of each muscle group and side,
-    where earlier means an earlier day (two visits of one day are not compared with each other).
-    """
-    last_mas: dict[tuple[str, str], tuple[str, dt.date]] = {}
-    last_penn: int | None = None
-    flags: dict[tuple[dt.date, str], Worsening] = {}
-    ordered = _chronological(visits)
-    start = 0
-    while start < len(ordered):
-        day = ordered[start].date
-        end = start
-        while end < len(ordered) and ordered[end].date == day:
-            end += 1
-        same_day = ordered[start:end]
-        for visit in same_day:
-            muscles = []
-            for finding in sorted(visit.findings, key=finding_key):
-                before = last_mas.get((finding.muscle_group, finding.side))
-                if finding.mas is not None and before is not None and (
-                        MAS.rank(finding.mas) - MAS.rank(before[0]) >= 1):
-                    muscles.append(MasWorsening(finding.muscle_group, finding.side, before[0], finding.mas,
-                                                before[1]))
-            flags[visit.key] = Worsening(tuple(muscles), last_penn, visit.scores.penn_frequency)
-        for visit in same_day:  # only now do this day's values become "earlier" for the next days
-            for finding in visit.findings:
-                if finding.mas is not None:
-                    last_mas[(finding.muscle_group, finding.side)] = (finding.mas, day)
-            if visit.scores.penn_frequency is not None:
-                last_penn = visit.scores.penn_frequency
-        start = end
-    return flags
+def toxin_sessions(record: PatientRecord) -> tuple[ToxinSession, ...]:
+    """The record's botulinum toxin sessions: the worsening rule leaves exams under their effect out."""
+    return tuple(t for t in record.treatments if isinstance(t, ToxinSession))

@@ -26,19 +26,20 @@ from assess.record.domain import (
     age_in_years,
     treatment_date,
 )
-from assess.record.labels import count, words
+from assess.record.labels import words
 from assess.scoring.alerting import INFO as INFO
 from assess.scoring.alerting import WARNING as WARNING
 from assess.scoring.alerting import Alert as Alert
 from assess.scoring.alerting import add_months, n, sources, unverified
-from assess.scoring.change import worsening
+from assess.scoring.change import toxin_sessions, worsening
 from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling
-from assess.scoring.muscles import GROUPS_BY_CODE, group_name, groups_of_muscle, muscle_name
+from assess.scoring.muscles import GROUPS_BY_CODE, groups_of_muscle, muscle_name
 from assess.scoring.oral_rules import interaction_alerts, not_established_alerts, oral_weight_alerts
 from assess.scoring.pump_rules import first_dose_alerts, replacement_alerts, setting_alerts, stop_alerts
 from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts
 from assess.scoring.weights import stale_weight_alerts, weight_on
+from assess.scoring.worsening import describe
 
 # Follow-up schedule. CLINICAL.md ("Who uses it" / treatments): after pump placement or surgery the neurosurgeon
 # sees the patient at 3, 6 and 12 months. The window of 3 weeks either side, the review 4-8 weeks after a toxin
@@ -268,7 +269,8 @@ def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTab
     due = start + dt.timedelta(days=math.floor(max(remaining_mcg, 0.0) / rate))
     if due > on + LOOK_AHEAD:
         return []
-    when = f"was due on {due} ({count((on - due).days, 'day')} ago)" if due < on else f"is due by {due}"
+    # No "N days ago" in the words: stored alerts hold for days (scoring/due.py); the worklist counts the days.
+    when = f"was due on {due}" if due < on else f"is due by {due}"
     level = (f"the {_n(alarm_ml)} mL low-reservoir alarm" + ("" if alarm is not None else " (this pump's own)")
              if alarm_ml else "empty (no low-reservoir alarm volume is on file)")
     return [Alert("pump_refill_due", WARNING, mrn, due,
@@ -385,16 +387,17 @@ def worsening_alerts(mrn: str, record: PatientRecord) -> list[Alert]:
     latest_day = max(v.date for v in record.visits)
     has_pump = pump_status(record.treatments, latest_day) is not None
     triggers = ", ".join(words(t) for t in TRIGGERS if has_pump or t != "itb_pump_problem")
+    sessions = toxin_sessions(record)
     alerts: list[Alert] = []
     for visit in (v for v in record.visits if v.date == latest_day):
-        flag = worsening(record.visits, visit)
+        flag = worsening(record.visits, visit, sessions)
         if not flag:
             continue
-        parts = ["MAS up by one grade or more in " + "; ".join(
-            f"{group_name(m.muscle_group)} {words(m.side)} ({m.previous} on {m.previous_date} → {m.current})"
-            for m in flag.muscles)] if flag.muscles else []
+        parts = [("several muscle groups up" if flag.reason == "several groups" else "one muscle group up a lot")
+                 + " against the patient's own reference: " + describe(dataclasses.replace(flag, penn_current=None))
+                 ] if flag.muscles else []
         if flag.penn_up:
-            parts.append(f"Penn spasm frequency up from {flag.penn_previous} to {flag.penn_current}")
+            parts.append(f"Penn spasm frequency up from a median of {flag.penn_previous:g} to {flag.penn_current}")
         alerts.append(Alert("worsening", WARNING, mrn, visit.date, f"Worse at the {words(visit.type)} of "
                             f"{visit.date}: {'; and '.join(parts)}. Look for a trigger: {triggers}."))
     return alerts
@@ -410,7 +413,8 @@ def _weight_on(visits: Sequence[Visit], day: dt.date) -> float | None:
 def patient_alerts(record: PatientRecord, on: dt.date, limits: LimitTable) -> list[Alert]:
     """Every alert of one patient as of `on`, warnings first, then by date.
 
-    Only what is recorded on or before `on` counts. Needs no findings but those of the latest two visits."""
+    Only what is recorded on or before `on` counts. Needs no findings but those of the latest visits (the worsening rule
+    reads up to four earlier exams of each group: services/alerts.FINDINGS_OF_LATEST)."""
     visits = tuple(v for v in record.visits if v.date <= on)
     treatments = tuple(t for t in record.treatments if treatment_date(t) <= on)
     as_of = dataclasses.replace(record, visits=visits, treatments=treatments)

@@ -11,21 +11,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.scoring.limits import LimitTable, load_limits
-from assess.scoring.safety import HISTORY_MONTHS, Alert, patient_alerts
+from assess.scoring.safety import Alert, patient_alerts
+from assess.scoring.worsening import REFERENCE_EXAMS
 from assess.services import rows as r
 from assess.services.patients import patient_id
 from assess.services.rows import Partial
 
 _BATCH = 500
+FINDINGS_OF_LATEST = 3 * REFERENCE_EXAMS
 
 
-def _needed(as_of: dt.date) -> Partial:
-    """What the rules read: the latest two visits' findings (worsening compares the latest with the
-    values before it), drugs, toxin sessions (doses only of the last year's: HISTORY_MONTHS), pump
-    events and SDR (follow-ups). Therapy, orthoses and older injections are left in the database."""
-    return Partial(findings_of_latest=2,
+def alerts_needed(as_of: dt.date) -> Partial:
+    """What the rules read: the findings of the latest visits (worsening compares the latest with the median
+    of up to REFERENCE_EXAMS earlier exams outside a toxin's effect: FINDINGS_OF_LATEST visits leave room for
+    the reviews it skips), drugs, toxin sessions with their injections (which groups were under a toxin's
+    effect; doses of the last year's: HISTORY_MONTHS), pump events and SDR (follow-ups). Therapy and orthoses
+    are left in the database."""
+    return Partial(findings_of_latest=FINDINGS_OF_LATEST,
                    kinds=frozenset({"oral_medication", "botulinum_toxin", "itb_pump", "sdr"}),
-                   injections_since=as_of - dt.timedelta(days=31 * (HISTORY_MONTHS + 1)))
+                   injections_since=dt.date.min)
 
 
 def patient_ids(session: Session, mrns: Sequence[str] = ()) -> list[int]:
@@ -39,7 +43,7 @@ def alerts_of(session: Session, ids: Sequence[int], as_of: dt.date, limits: Limi
     found: list[Alert] = []
     for start in range(0, len(ids), _BATCH):
         batch = ids[start:start + _BATCH]
-        records = r.load_records(session, batch, _needed(as_of))
+        records = r.load_records(session, batch, alerts_needed(as_of))
         for pid in batch:
             found += patient_alerts(records[pid], as_of, limits)
     return found

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from assess.record.actor import Actor
 from assess.services.access import current_actor
-from assess.services.rows import table_of
+from assess.services.rows import PATIENT, table_of
+from assess.services.touched import touch
 from assess.storage.models import AuditEventRow, AuditHeadRow, utcnow
 
 EVENT = table_of(AuditEventRow)
@@ -28,6 +29,9 @@ HEAD = table_of(AuditHeadRow)
 GENESIS = "0" * 64
 
 # What happened: the words a listing shows.
+# What changes a patient's record (and so its due items); export, report and logins do not.
+RECORD_CHANGES = frozenset({"create", "update", "delete", "sign", "addendum", "import"})
+RECORD_ENTITIES = frozenset({"patient", "visit", "goal", "treatment"})
 ACTIONS = ("create", "update", "delete", "sign", "addendum", "import", "export", "report", "login",
            "login_failed")
 
@@ -102,6 +106,8 @@ def record_many(session: Session, changes: Sequence[Change], actor: Actor | None
         rows.append(row)
     session.execute(insert(EVENT), rows)
     session.execute(update(HEAD).where(HEAD.c.id == 1).values(last_hash=prev))
+    # A change to a patient's record: its due items are worked out again before this transaction commits.
+    touch(session, (c.mrn for c in changes if c.mrn and c.action in RECORD_CHANGES and c.entity in RECORD_ENTITIES))
 
 
 def _event(row: Any) -> AuditEvent:
@@ -155,3 +161,19 @@ def verify_chain(session: Session) -> ChainCheck:
         return ChainCheck(count, count + 1, f"the chain ends at event {count} but its head records event "
                           f"{head.last_id}: events at the end were removed", prev)
     return ChainCheck(count, None, "", prev)
+
+
+def audit_head_id() -> Any:
+    """The id of the latest event, as a column to select."""
+    return HEAD.c.last_id
+
+
+def changed_since(session: Session, after_id: int, patient_ids: Sequence[int]) -> list[int]:
+    """The patients among `patient_ids` with an event changing their record after event `after_id`."""
+    mrns = set(session.execute(select(EVENT.c.mrn).where(EVENT.c.id > after_id, EVENT.c.mrn.is_not(None),
+                                                         EVENT.c.action.in_(sorted(RECORD_CHANGES)))).scalars())
+    if not mrns:
+        return []
+    wanted = set(patient_ids)
+    return sorted(pid for pid, mrn in session.execute(select(PATIENT.c.id, PATIENT.c.mrn)) if mrn in mrns
+                  and pid in wanted)

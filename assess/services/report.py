@@ -26,7 +26,7 @@ from assess.record.domain import (
 from assess.record.errors import NotFoundError
 from assess.record.labels import count, words
 from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
-from assess.scoring.change import latest_findings, worsening
+from assess.scoring.change import latest_findings, toxin_sessions, worsening
 from assess.scoring.gas import goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
 from assess.scoring.safety import Alert
@@ -199,7 +199,8 @@ def _trigger_actions(record: PatientRecord, visit: Visit) -> list[str]:
     if visit.triggers:
         actions.append("Treat the triggers of spasticity found at this visit: "
                        + ", ".join(words(t) for t in visit.triggers) + ".")
-    if worsening([v for v in record.visits if v.date <= visit.date], visit):
+    flag = worsening([v for v in record.visits if v.date <= visit.date], visit, toxin_sessions(record))
+    if flag:
         actions.append("Spasticity was worse at this visit: look for and treat a trigger (urinary tract infection, "
                        "constipation, skin breakdown or pressure sores, ingrown toenail, pain, tight clothing or "
                        "orthoses).")

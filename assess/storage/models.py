@@ -404,3 +404,7 @@ class AddendumRow(Base):
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)
     corrections: Mapped[str | None] = mapped_column(Text)  # JSON: corrected values, e.g. a corrected finding
+
+
+# The worklist's tables live in their own module; importing it here puts them in Base.metadata for Alembic.
+from assess.storage import worklist_tables as _worklist_tables  # noqa: E402, F401

@@ -47,6 +47,7 @@ from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
 from assess.ui.treatment_actions import TreatmentActions
+from assess.ui.worklist_view import WorklistView
 
 if TYPE_CHECKING:
     from assess.ui.visit_editor import VisitEditor
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self._action(patient, "&New patient…", "Ctrl+Shift+P", self.new_patient)
         self._action(patient, "&Edit patient…", "Ctrl+E", self.edit_patient)
         patient.addSeparator()
-        self._action(patient, "&Due list", "Ctrl+L", self.open_due_list)
+        self._action(patient, "&Worklist", "Ctrl+L", self.open_due_list)
         self._action(patient, "Export &report…", "Ctrl+R", self.export_report)
         self._action(patient, "Export for &EHR…", None, lambda: ehr_export.export_for_ehr(
             self, self.db, self.mrn, self.statusBar().showMessage))
@@ -187,11 +188,14 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        self.welcome_text = QLabel()
+        self.welcome_text = QLabel("There are no patients in this database yet.")
         self.welcome_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome_text.setWordWrap(True)
         self.welcome_text.setStyleSheet("font-size: 14pt;")
         layout.addWidget(self.welcome_text)
+        self.worklist = WorklistView(self.db)  # the first screen: today's worklist
+        self.worklist.patient_chosen.connect(self.open_patient_overview)
+        layout.addWidget(self.worklist, 100)
         self.first_patient = QPushButton("Create the first patient")
         self.first_patient.clicked.connect(self.new_patient)
         self.demo_button = QPushButton(f"Load {DEMO_PATIENTS} demo patients to try assess")
@@ -204,10 +208,11 @@ class MainWindow(QMainWindow):
 
     def _update_welcome(self) -> None:
         empty = self.patients.model.rowCount() == 0 and not self.patients.search.text()
-        self.welcome_text.setText("There are no patients in this database yet." if empty
-                                  else "Choose a patient on the left (Ctrl+F to search, Enter to open).")
-        self.first_patient.setVisible(empty)
-        self.demo_button.setVisible(empty)
+        for widget in (self.welcome_text, self.first_patient, self.demo_button):
+            widget.setVisible(empty)
+        self.worklist.setVisible(not empty)
+        if not empty:
+            self.worklist.refresh()
 
     # --- patients -------------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -463,16 +468,15 @@ class MainWindow(QMainWindow):
         self.report_worker.start()
 
     def open_due_list(self) -> None:
-        from assess.ui.due_list import DueList
+        self.patient_page.setCurrentWidget(self.welcome)
+        self.tabs.setCurrentIndex(0)
+        self.tabs.setTabText(0, "Worklist")
+        self.worklist.refresh()
+        self.worklist.list.setFocus()
 
-        for i in range(1, self.tabs.count()):
-            if isinstance(self.tabs.widget(i), DueList):
-                self.tabs.setCurrentIndex(i)
-                return
-        due = DueList(self.db)
-        due.patient_chosen.connect(self.open_patient)
-        self.tabs.setCurrentIndex(self.tabs.addTab(due, "Due list"))
-        due.refresh()
+    def open_patient_overview(self, mrn: str) -> None:
+        self.open_patient(mrn)
+        self.view.pages.setCurrentIndex(0)
 
     def edit_clinic_settings(self) -> None:
         from assess.ui.clinic_dialog import ClinicSettingsDialog
@@ -493,6 +497,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.
+        self.worklist.wait()
         event.accept()
 
 

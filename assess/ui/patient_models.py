@@ -26,9 +26,10 @@ from assess.record.domain import (
     treatment_date,
 )
 from assess.record.labels import words
-from assess.scoring.change import FindingChange, ScaleChange, worsening_history
+from assess.scoring.change import FindingChange, ScaleChange, toxin_sessions, worsening_history
 from assess.scoring.gas import goal_weight, goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
+from assess.scoring.worsening import describe_wearing_off
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -77,15 +78,17 @@ def _treatment_line(t: Treatment) -> tuple[str, str]:
 def timeline(record: PatientRecord) -> list[TimelineEntry]:
     """Visits and treatments in one list, newest first."""
     entries = []
-    flags = worsening_history(record.visits)
+    flags = worsening_history(record.visits, toxin_sessions(record))
     for visit in record.visits:
         flag = flags[visit.key]
         details = f"{len(visit.findings)} findings" + (f", weight {visit.weight_kg:g} kg" if visit.weight_kg else "")
         if flag:
             worse = [f"{w.side} {group_name(w.muscle_group).lower()} {w.previous}→{w.current}" for w in flag.muscles]
             if flag.penn_up:
-                worse.append(f"Penn spasm frequency {flag.penn_previous}→{flag.penn_current}")
+                worse.append(f"Penn spasm frequency {flag.penn_previous:g}→{flag.penn_current}")
             details += "; worse: " + ", ".join(worse)
+        elif flag.wearing_off is not None:
+            details += f"; toxin wearing off ({describe_wearing_off(flag.wearing_off)})"
         entries.append(TimelineEntry(visit.date, words(visit.type).capitalize(), details,
                                      "signed" if visit.status == "signed" else "DRAFT", bool(flag), visit=visit))
     for treatment in record.treatments:

@@ -20,7 +20,7 @@ from assess.record.actor import ADDENDUM, allows
 from assess.record.domain import Visit
 from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.record.labels import words
-from assess.scoring.change import worsening
+from assess.scoring.change import toxin_sessions, worsening
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
 from assess.storage.db import Database
@@ -36,7 +36,7 @@ from assess.ui.visit_details import VisitDetailsPanel
 from assess.ui.visit_layout import VisitSections, VisitSplitter, exam_column
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
 from assess.ui.visit_toolbar import VisitBanners, VisitToolbar
-from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, worsening_text
+from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, WorseningRule, worsening_text
 
 WORSENING_DELAY_MS = 150  # the worsening line follows the typing this long after the last key
 AUTOSAVE_MS = 1000  # a change is on disk within about a second (UX.md: the clinician must trust it)
@@ -134,6 +134,7 @@ class VisitEditor(QWidget):
         self.restore_button, self.put_back_button = self.banners.restore_button, self.banners.put_back_button
         self.put_back_button.clicked.connect(self.put_back_refused)
         self.worsening_line = WorseningLine()
+        self.worsening_rule = WorseningRule()
         self._asked_about = ""  # the worsening the trigger checklist was last asked for at save
         self._worsening_timer = QTimer(self)
         self._worsening_timer.setSingleShot(True)
@@ -158,6 +159,7 @@ class VisitEditor(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.banners)
         layout.addWidget(self.worsening_line)
+        layout.addWidget(self.worsening_rule)
         layout.addWidget(self.splitter, 1)
         chain = [self.grid, *self.scores.focus_chain(), *self.details.focus_chain(), self.template, self.order,
                  self.copy_button, self.confirm_button, self.save_button]
@@ -407,11 +409,14 @@ class VisitEditor(QWidget):
     # --- worsening -------------------------------------------------------------------------------
     def _refresh_worsening(self) -> None:
         visit = self.visit()
-        self.worsening_line.show_worsening(worsening(self.record.visits, visit), len(visit.triggers))
+        self.worsening_line.show_worsening(worsening(self.record.visits, visit, toxin_sessions(self.record)),
+                                           len(visit.triggers))
+        self.worsening_rule.setVisible(self.worsening_line.isVisibleTo(self))
 
     def _triggers_asked(self, visit: Visit) -> bool:
         """At save, worsening with no trigger ticked asks the trigger checklist once; False: back to the exam."""
-        flag = worsening(self.record.visits, visit)  # against earlier days: the stored copy is left out
+        # Against earlier days: the stored copy of this visit is left out.
+        flag = worsening(self.record.visits, visit, toxin_sessions(self.record))
         if not flag or visit.triggers or self._asked_about == worsening_text(flag):
             return True
         dialog = TriggerDialog(flag, visit.triggers, self)

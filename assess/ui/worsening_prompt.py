@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
 from assess.record import palette
 from assess.record.domain import TRIGGERS
 from assess.scoring.change import Worsening
-from assess.scoring.muscles import group_name
+from assess.scoring.worsening import RULE_IN_WORDS, describe, describe_wearing_off
 from assess.ui.visit_fields import CodeChecklist
 
 
 def worsening_text(flag: Worsening) -> str:
-    """'left hip adductors MAS 1 → 2 (since 2025-03-02); Penn spasm frequency 1 → 3'."""
-    parts = [f"{w.side} {group_name(w.muscle_group).lower()} MAS {w.previous} → {w.current} (since {w.previous_date})"
-             for w in flag.muscles]
-    if flag.penn_up:
-        parts.append(f"Penn spasm frequency {flag.penn_previous} → {flag.penn_current}")
-    return "; ".join(parts)
+    """What got worse, against which reference (scoring.worsening.describe)."""
+    return describe(flag)
+
+
+_WORSE_STYLE = f"color: {palette.WORSE}; background: #fdebdc; padding: 4px 8px; border-radius: 3px;"
+_WEARING_OFF_STYLE = "color: #1d3f5e; background: #e3eef8; padding: 4px 8px; border-radius: 3px;"
 
 
 class WorseningLine(QLabel):
@@ -40,17 +40,34 @@ class WorseningLine(QLabel):
         self.setObjectName("worsening_line")
         self.setWordWrap(True)
         self.setAccessibleName("Worsening since the previous examination")
-        self.setStyleSheet(f"color: {palette.WORSE}; background: #fdebdc; padding: 4px 8px; border-radius: 3px;")
+        self.setStyleSheet(_WORSE_STYLE)
         self.hide()
 
     def show_worsening(self, flag: Worsening, triggers_ticked: int) -> None:
+        if not flag and flag.wearing_off is not None:  # the expected course: said plainly, no trigger hunt
+            self.setStyleSheet(_WEARING_OFF_STYLE)
+            self.setText(f"◆ Toxin wearing off: {describe_wearing_off(flag.wearing_off)}. Tone back towards the "
+                         "pre-injection level is the expected course, not a worsening.")
+            self.show()
+            return
         if not flag:
             self.hide()
             return
+        self.setStyleSheet(_WORSE_STYLE)
         ask = (f"{triggers_ticked} trigger(s) ticked." if triggers_ticked
                else "Look for a trigger (infection, constipation, skin, pump…) and tick it under Triggers.")
         self.setText(f"▲ Worse: {worsening_text(flag)}. {ask}")
         self.show()
+
+
+class WorseningRule(QLabel):
+    """Under the worsening line: how assess decides, in a clinician's words, and why."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(RULE_IN_WORDS, parent)
+        self.setObjectName("worsening_rule")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #555; font-size: 8pt; padding: 0 8px;")
 
 
 class TriggerDialog(QDialog):
@@ -59,7 +76,7 @@ class TriggerDialog(QDialog):
     def __init__(self, flag: Worsening, ticked: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Worsening: look for a trigger")
-        intro = QLabel(f"<b>Worse since the previous examination:</b> {worsening_text(flag)}.<br>"
+        intro = QLabel(f"<b>Worse than this patient's own reference:</b> {worsening_text(flag)}.<br>"
                        "Worsening is often driven by a trigger. Tick every one found, then save; "
                        "or save saying none was found.")
         intro.setWordWrap(True)

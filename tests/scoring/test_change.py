@@ -1,4 +1,4 @@
-"""Change since the previous exam per muscle group and side, and the worsening flag (CLINICAL.md rule)."""
+"""Change since the previous exam per muscle group and side (the worsening rule: test_worsening.py)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from assess.record.domain import Finding, Visit, VisitScores
 from assess.scoring.change import (
     FindingChange,
-    MasWorsening,
     ScaleChange,
     direction,
     latest_findings,
-    worsening,
-    worsening_history,
 )
 
 D1, D2, D3, D4 = dt.date(2025, 1, 10), dt.date(2025, 4, 10), dt.date(2025, 7, 10), dt.date(2025, 10, 10)
@@ -147,133 +142,3 @@ def test_visits_are_taken_in_date_order_and_results_in_catalogue_order() -> None
         ("elbow_flexors", "left"), ("elbow_flexors", "right"), ("knee_flexors", "right"), ("x-neck_rotators", "left")]
     assert only(changes, "knee_flexors", "right").change("mas") == ScaleChange("mas", "1", "3", D1, "better")
     assert all(c.date == D2 for c in changes)
-
-
-# --- worsening ----------------------------------------------------------------------------------------
-
-def test_mas_up_one_grade_flags_worsening() -> None:
-    earlier, now = visit(D1, f(mas="1")), visit(D2, f(mas="2"))
-    result = worsening([earlier, now], now)
-    assert result
-    assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "2", D1),)
-
-
-def test_mas_1_to_1_plus_counts_as_one_grade_up() -> None:
-    # Documented in change.worsening: steps on the list 0, 1, 1+, 2, 3, 4.
-    earlier, now = visit(D1, f(mas="1")), visit(D2, f(mas="1+"))
-    result = worsening([earlier, now], now)
-    assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "1+", D1),)
-
-
-@pytest.mark.parametrize(("before", "after"), [("2", "1"), ("1+", "1"), ("4", "0"), ("2", "2"), ("1+", "1+")])
-def test_mas_down_or_unchanged_does_not_flag(before: str, after: str) -> None:
-    earlier, now = visit(D1, f(mas=before)), visit(D2, f(mas=after))
-    result = worsening([earlier, now], now)
-    assert not result
-    assert result.muscles == ()
-
-
-def test_only_the_side_that_worsened_is_named() -> None:
-    earlier = visit(D1, f(side="left", mas="1"), f(side="right", mas="3"),
-                    f("plantarflexors_knee_extended", "right", mas="0"))
-    now = visit(D2, f(side="left", mas="2"), f(side="right", mas="2"),
-                f("plantarflexors_knee_extended", "right", mas="3"))
-    result = worsening([earlier, now], now)
-    assert result.muscles == (
-        MasWorsening("elbow_flexors", "left", "1", "2", D1),
-        MasWorsening("plantarflexors_knee_extended", "right", "0", "3", D1),
-    )
-
-
-def test_worsening_compares_with_the_last_visit_that_graded_mas_there() -> None:
-    visits = [
-        visit(D1, f(mas="1")),
-        visit(D2, f("knee_flexors", "left", mas="3")),  # elbow not examined
-        visit(D3, f(prom=10)),                          # elbow examined, MAS not graded
-        visit(D4, f(mas="1+")),
-    ]
-    result = worsening(visits, visits[3])
-    assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "1+", D1),)
-
-
-def test_only_the_latest_earlier_grade_counts() -> None:
-    # 3 -> 1 -> 2: up one grade since the visit before, although still below the first.
-    visits = [visit(D1, f(mas="3")), visit(D2, f(mas="1")), visit(D3, f(mas="2"))]
-    assert worsening(visits, visits[2]).muscles == (MasWorsening("elbow_flexors", "left", "1", "2", D2),)
-    # 1 -> 3 -> 2: down since the visit before, no flag although above the first.
-    visits = [visit(D1, f(mas="1")), visit(D2, f(mas="3")), visit(D3, f(mas="2"))]
-    assert not worsening(visits, visits[2])
-
-
-def test_later_visits_do_not_count() -> None:
-    visits = [visit(D1, f(mas="1"), penn=1), visit(D2, f(mas="2"), penn=2), visit(D3, f(mas="0"), penn=0)]
-    result = worsening(visits, visits[1])  # judged against D1, not D3
-    assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "2", D1),)
-    assert result.penn_up
-
-
-def test_penn_frequency_up_flags_worsening() -> None:
-    earlier, now = visit(D1, f(mas="2"), penn=1), visit(D2, f(mas="2"), penn=2)
-    result = worsening([earlier, now], now)
-    assert result
-    assert result.muscles == ()
-    assert (result.penn_previous, result.penn_current, result.penn_up) == (1, 2, True)
-
-
-@pytest.mark.parametrize(("before", "after"), [(2, 1), (3, 3), (1, 0)])
-def test_penn_frequency_down_or_same_does_not_flag(before: int, after: int) -> None:
-    earlier, now = visit(D1, penn=before), visit(D2, penn=after)
-    result = worsening([earlier, now], now)
-    assert not result
-    assert not result.penn_up
-
-
-def test_penn_compares_with_the_last_visit_that_recorded_it() -> None:
-    visits = [visit(D1, penn=1), visit(D2, f(mas="1")), visit(D3, penn=3)]
-    result = worsening(visits, visits[2])
-    assert (result.penn_previous, result.penn_current) == (1, 3)
-    assert result
-
-
-def test_no_penn_today_does_not_flag() -> None:
-    visits = [visit(D1, penn=1), visit(D2, f(mas="1"))]
-    assert not worsening(visits, visits[1])
-
-
-def test_the_first_visit_never_flags() -> None:
-    first = visit(D1, f(mas="4"), f(side="right", mas="4"), penn=4)
-    result = worsening([first], first)
-    assert not result
-    assert result.muscles == ()
-    assert result.penn_previous is None
-    # Nor when the list holds later, better visits.
-    later = visit(D2, f(mas="0"), penn=0)
-    assert not worsening([later, first], first)
-
-
-def test_visits_are_ordered_by_date_not_by_list_position() -> None:
-    earlier, now = visit(D1, f(mas="1"), penn=1), visit(D2, f(mas="2"), penn=2)
-    result = worsening([now, earlier], now)
-    assert result.muscles == (MasWorsening("elbow_flexors", "left", "1", "2", D1),)
-    assert result.penn_up
-
-
-# --- the one-pass history agrees with the rule visit by visit --------------------------------------
-_grades = st.sampled_from(["0", "1", "1+", "2", "3", "4", None])
-_visit_strategy = st.builds(
-    lambda day, kind, grades, penn: Visit(
-        dt.date(2025, 1, 1) + dt.timedelta(days=day), kind, "Dr A",
-        findings=tuple(Finding(group, side, mas=grade) for (group, side), grade in
-                       zip([("hip_flexors", "left"), ("hip_flexors", "right"), ("knee_flexors", "left")],
-                           grades, strict=False) if grade is not None),
-        scores=VisitScores(penn_frequency=penn)),
-    st.integers(0, 6), st.sampled_from(["follow_up", "dosing"]), st.lists(_grades, min_size=3, max_size=3),
-    st.one_of(st.none(), st.integers(0, 4)))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_visit_strategy, max_size=8, unique_by=lambda v: (v.date, v.type)))
-def test_worsening_history_equals_the_rule_for_each_visit(visits: list[Visit]) -> None:
-    flags = worsening_history(visits)
-    for visit in visits:
-        assert flags[visit.key] == worsening(visits, visit)

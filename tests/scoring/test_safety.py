@@ -316,7 +316,7 @@ def test_refill_due_date_hand_worked() -> None:
     assert "unverified" in warning.message and "withdrawal" in warning.message
     assert pump(implant(), on=due - dt.timedelta(days=29)) == []
     [late] = pump(implant(), on=due + dt.timedelta(days=3))
-    assert "was due on 2026-04-01 (3 days ago)" in late.message
+    assert "was due on 2026-04-01:" in late.message  # the worklist counts the days since
 
 
 def test_refill_due_date_rounds_down_to_a_whole_day() -> None:
@@ -465,11 +465,14 @@ def mas(grade: str, group: str = "elbow_flexors", side: str = "left") -> Finding
 
 
 def test_worsening_of_the_latest_visit_names_groups_sides_and_penn() -> None:
-    visits = [visit(dt.date(2025, 6, 1), mas("1"), penn=1), visit(dt.date(2025, 9, 1), mas("2"), penn=3)]
+    # scoring/worsening.py: one group two steps above each of its last three exams; Penn two levels up.
+    visits = [visit(dt.date(2025, m, 1), mas("1"), penn=1) for m in (3, 4, 6)]
+    visits.append(visit(dt.date(2025, 9, 1), mas("2"), penn=3))
     [warning] = worsening_alerts(MRN, record(visits=visits))
     assert (warning.code, warning.severity, warning.date) == ("worsening", "warning", dt.date(2025, 9, 1))
-    assert "Elbow flexors left (1 on 2025-06-01 → 2)" in warning.message
-    assert "Penn spasm frequency up from 1 to 3" in warning.message
+    assert "one muscle group up a lot against the patient's own reference: left elbow flexors MAS 2, " \
+           "reference 1 (exams to 2025-06-01)" in warning.message
+    assert "Penn spasm frequency up from a median of 1 to 3" in warning.message
     assert "urinary tract infection" in warning.message and "pump or catheter" not in warning.message
     with_pump = record(PumpEvent("implant", dt.date(2025, 1, 1)), visits=visits)
     assert "pump or catheter problem" in worsening_alerts(MRN, with_pump)[0].message
@@ -487,7 +490,9 @@ def test_worsening_only_for_the_latest_visit() -> None:
 def test_patient_alerts_on_a_record_with_findings_only_on_the_last_two_visits() -> None:
     on = dt.date(2026, 6, 1)
     visits = [visit(dt.date(2025, m, 1), weight=20 + m / 10) for m in (1, 3, 5, 7, 9)]  # no findings
-    visits += [visit(dt.date(2026, 2, 1), mas("1"), weight=21), visit(dt.date(2026, 5, 1), mas("1+"), weight=22)]
+    # 1 -> 3 is three steps: "one group up a lot" with one exam on file (scoring/worsening.py)
+    visits += [visit(dt.date(2026, 2, 1), mas("1", "knee_flexors"), weight=21),
+               visit(dt.date(2026, 5, 1), mas("3", "knee_flexors"), weight=22)]
     visits += [visit(dt.date(2026, 7, 1), mas("4"), weight=30)]  # after `on`: not yet happened
     old = session(dt.date(2025, 3, 1), ONA, inj("biceps_brachii", 199))  # over the limit but 15 months ago
     recent = session(dt.date(2026, 2, 1), ONA, inj("biceps_brachii", 127))  # 6 U/kg x 21 kg = 126 U
@@ -504,7 +509,7 @@ def test_patient_alerts_on_a_record_with_findings_only_on_the_last_two_visits() 
     [dose] = of(alerts, "toxin_dose_limit")
     assert dose.date == dt.date(2026, 2, 1) and "126 U" in dose.message
     [worse] = of(alerts, "worsening")
-    assert worse.date == dt.date(2026, 5, 1) and "1 on 2026-02-01 → 1+" in worse.message
+    assert worse.date == dt.date(2026, 5, 1) and "MAS 3, reference 1 (exams to 2026-02-01)" in worse.message
     [baclofen] = of(alerts, "oral_dose_limit")
     assert "60 mg/day" in baclofen.message  # 9 years old on `on`
 

@@ -238,24 +238,30 @@ def test_enter_on_a_treatment_in_the_timeline_corrects_it(qtbot: QtBot, db: Data
     assert "Oral medication corrected" in window.statusBar().currentMessage()
 
 
-def test_ctrl_l_opens_the_due_list_and_a_patient_shows_its_alerts(qtbot: QtBot, db: Database,
-                                                                  settings: Settings) -> None:
+def test_the_first_screen_is_todays_worklist_and_enter_opens_the_patient_on_its_overview(
+        qtbot: QtBot, db: Database, settings: Settings) -> None:
     from assess.record.domain import Sdr
-    from assess.ui.due_list import DueList
 
     _with_zoe(db)
     with db.transaction() as s:
         record_treatment(s, "LB-1", Sdr(dt.date.today() - dt.timedelta(days=200), "L2-S1"))
     window = _window(qtbot, db, settings)
-    window.open_patient("LB-1")
+    assert window.patient_page.currentWidget() is window.welcome and window.worklist.isVisible()
+    assert not window.welcome_text.isVisible()
+    qtbot.waitUntil(lambda: window.worklist.model.rowCount() > 0, timeout=10_000)
+    assert "overdue follow-ups" in window.worklist.status.text()
+    window.worklist.list.setFocus()
+    qtbot.keyClick(window.worklist.list, Qt.Key.Key_Return)
+    assert window.mrn == "LB-1" and window.view.pages.currentIndex() == 0
     alerts_tab = window.view.tabs.indexOf(window.view.alerts)
     assert window.view.tabs.tabText(alerts_tab).startswith("Alerts ⚠")  # the 3-month visit after SDR is missed
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    due = window.tabs.currentWidget()
-    assert isinstance(due, DueList)
-    due.wait()
-    qtbot.waitUntil(lambda: due.model.rowCount() > 0, timeout=10_000)
-    assert due.model.alert(0).mrn == "LB-1"
+    window.view.pages.setCurrentIndex(1)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # back to the worklist
+    assert window.patient_page.currentWidget() is window.welcome and window.tabs.tabText(0) == "Worklist"
+    window.worklist.wait()
+    qtbot.waitUntil(lambda: window.worklist.current() is not None, timeout=10_000)
+    qtbot.keyClick(window.worklist.list, Qt.Key.Key_Return)
+    assert window.view.pages.currentIndex() == 0  # on its Overview, whatever page was showing before
 
 
 def test_export_report_writes_the_pdf_off_the_window_thread(qtbot: QtBot, db: Database, settings: Settings,

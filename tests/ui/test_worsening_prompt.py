@@ -67,7 +67,8 @@ def test_the_line_names_each_group_that_got_worse_as_it_is_typed(qtbot: QtBot, d
     _grade(editor, "knee_flexors", "left", ["3"])
     qtbot.waitUntil(line.isVisible)  # a moment after the typing stops
     assert line.text().startswith(
-        "▲ Worse: left knee flexors (hamstrings) MAS 1 → 3 (since 2025-03-02). Look for a trigger")
+        "▲ Worse: left knee flexors (hamstrings) MAS 3, reference 1 (exams to 2025-03-02). Look for a trigger")
+    assert editor.worsening_rule.isVisible() and "median of its last 4 exams" in editor.worsening_rule.text()
     _grade(editor, "hip_adductors", "left", ["1"])  # 1+ → 1 is better: not named
     editor.details.triggers.boxes["uti"].click()
     qtbot.waitUntil(lambda: line.text().endswith("1 trigger(s) ticked."))
@@ -128,9 +129,10 @@ def test_no_worsening_saves_without_a_question(qtbot: QtBot, db: Database, tmp_p
 
 
 def test_the_dialog_names_the_worsening_and_lists_every_trigger(qtbot: QtBot) -> None:
-    flag = Worsening((MasWorsening("hip_adductors", "right", "1+", "3", dt.date(2025, 1, 2)),), 1, 3)
+    flag = Worsening((MasWorsening("hip_adductors", "right", "1+", "3", dt.date(2025, 1, 2), 2),), 1, 3)
     dialog = TriggerDialog(flag, ())
     qtbot.addWidget(dialog)
     assert set(dialog.checklist.boxes) == set(TRIGGERS)
-    intro = next(w for w in dialog.findChildren(QLabel) if "Worse since" in w.text())
-    assert "right hip adductors MAS 1+ → 3 (since 2025-01-02); Penn spasm frequency 1 → 3" in intro.text()
+    intro = next(w for w in dialog.findChildren(QLabel) if "own reference" in w.text())
+    assert "right hip adductors MAS 3, reference 1+ (exams to 2025-01-02); Penn spasm frequency 3, reference 1" \
+        in intro.text()
