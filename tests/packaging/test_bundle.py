@@ -67,6 +67,9 @@ def test_the_command_line_writes_the_report_with_the_bundles_own_font(bundle: Pa
     imported = subprocess.run([str(bundle), "import", "visits.json"], cwd=home, env=env, capture_output=True,
                               text=True, timeout=120)
     assert imported.returncode == 0 and "added 2 new patients" in imported.stdout, imported.stderr
+    clinic = subprocess.run([str(bundle), "clinic", "--name", "Elm Spasticity Clinic", "--phone", "555-0199"],
+                            cwd=home, env=env, capture_output=True, text=True, timeout=120)
+    assert clinic.returncode == 0, clinic.stderr  # a report is headed with the clinic's name and phone
     report = subprocess.run([*_hide_system_fonts(), str(bundle), "report", "LB-100234", "--out", "letter.pdf"],
                             cwd=home, env=env, capture_output=True, text=True, timeout=120)
     assert report.returncode == 0, report.stderr
@@ -95,7 +98,7 @@ def display() -> Iterator[str]:
 def _wait_for_window(env: dict[str, str], app: subprocess.Popen[str], seconds: float) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and app.poll() is None:
-        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^assess"], env=env,
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "^assess$"], env=env,
                                capture_output=True, text=True).stdout.split()
         if found:
             return found[0]

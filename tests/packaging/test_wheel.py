@@ -127,8 +127,10 @@ def test_import_alerts_report_and_window_from_outside_the_checkout(installed: Pa
     refill = [a for a in alerts if a["code"] == "pump_refill_due"]
     reservoir = load_limits().itb_low_reservoir()
     assert reservoir is not None and refill and refill[0]["mrn"] == "ITB-7"
-    assert refill[0]["source"] == reservoir.source  # the limit came from the installed limits.json
+    assert refill[0]["source"] == reservoir.cited  # the limit came from the installed limits.json
 
+    clinic = _run(installed, home, "assess", "clinic", "--name", "Elm Spasticity Clinic", "--phone", "555-0199")
+    assert clinic.returncode == 0, clinic.stderr  # a report is headed with the clinic's name and phone
     report = _run(installed, home, "assess", "report", "LB-100234", "--out", "letter.pdf")
     assert report.returncode == 0, report.stderr
     pdf = PdfReader(home / "letter.pdf")
