@@ -52,7 +52,7 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         found = ""
         while time.monotonic() < deadline and app.poll() is None:
-            search = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "assess"], env=env,
+            search = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "^assess$"], env=env,
                                     capture_output=True, text=True)
             found = search.stdout.strip()
             if found:
