@@ -151,12 +151,14 @@ class PatientView(QWidget):
         responses_layout = QVBoxLayout(responses_page)
         responses_layout.addWidget(self.responses, 1)
         responses_layout.addWidget(self.response_rule)
-        # Pages with Alt+O / Alt+R / Alt+X (Alt+P is the Patient menu); the overview stays the first thing seen.
+        # Pages with Alt+O / Alt+R / Alt+X, the main window's keys (they work from an exam tab too, so the tab
+        # titles carry no mnemonic of their own: two owners of one key would make Qt ignore it).
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
-        self.pages.addTab(splitter, "&Overview")
-        self.pages.addTab(self.trends, "T&rends")
-        self.pages.addTab(responses_page, "To&xin response")
+        self.pages.addTab(splitter, "Overview (Alt+O)")
+        self.pages.addTab(self.trends, "Trends (Alt+R)")
+        self.pages.addTab(responses_page, "Toxin response (Alt+X)")
+        self.pages.currentChanged.connect(lambda _page: self.focus_target().setFocus())
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
@@ -173,7 +175,7 @@ class PatientView(QWidget):
         self.trends.set_record(record)
         responses = cycle_responses(record.visits, record.treatments)
         self.response_model.set_rows(sorted(responses, key=lambda r: r.session.date, reverse=True))
-        self.pages.setTabText(2, f"To&xin response ({len(responses)})")
+        self.pages.setTabText(2, f"Toxin response ({len(responses)}) (Alt+X)")
         scores = t_scores(record)
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
                              + ", ".join(f"{day} {t:.1f}" for day, t in scores) if scores
@@ -192,6 +194,14 @@ class PatientView(QWidget):
         warnings = sum(a.severity == "warning" for a in found)
         self.tabs.setTabText(self.tabs.indexOf(self.alerts), f"Alerts ⚠ {warnings}" if warnings
                              else f"Alerts ({len(found)})")
+
+    def focus_target(self) -> QWidget:
+        """Where the keys go on the current page: the timeline, the group chooser (Up/Down), the responses."""
+        return (self.timeline, self.trends.what, self.responses)[max(0, self.pages.currentIndex())]
+
+    def show_page(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.focus_target().setFocus()
 
     def show_trend(self, group: str, chart: str = "mas") -> None:
         """Opens the Trends page on one muscle group."""

@@ -127,7 +127,9 @@ class VisitEditor(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.add_addendum)
         for action in bar.key_actions():
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # The whole window while this exam is the tab shown (Qt leaves out hidden tabs' actions): Ctrl+S and
+            # Ctrl+Shift+S work wherever the focus is, the tab bar included, and never act on another tab.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.banners = VisitBanners()
         self.banner, self.addenda_label = self.banners.banner, self.banners.addenda_label
