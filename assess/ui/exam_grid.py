@@ -52,6 +52,8 @@ class ExamGrid(QTableView):
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_MS)
         self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
+        if model.parent() is None:
+            model.setParent(self)  # the model lives as long as the grid that paints it
         self.setModel(model)
         self.setItemDelegate(ExamDelegate(self))
         self.setObjectName("exam_grid")
@@ -353,6 +355,9 @@ class ExamGrid(QTableView):
     # --- help line -------------------------------------------------------------------------------
     def currentChanged(self, current: Index, previous: Index) -> None:  # noqa: N802
         super().currentChanged(current, previous)
+        header = self.horizontalHeader()
+        if isinstance(header, ExamHeader):
+            header.set_current_column(current.column() if current.isValid() else -1)
         if self._held is not None and self.plain(self._held[2]) != current:
             self._finish_held(self._held[1].grade, move=False)
         if self._number is not None and self.plain(self._number[2]) != current:

@@ -151,6 +151,14 @@ class ExamHeader(QHeaderView):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setHighlightSections(True)
+        self._current = -1  # the grid's current column, told by the grid (see set_current_column)
+
+    def set_current_column(self, column: int) -> None:
+        """Bold follows the cursor. The whole header repaints: a scale's title spans two sections, and
+        repainting only the sections Qt marks would leave the other half of the old title bold."""
+        if column != self._current:
+            self._current = column
+            self.viewport().update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
@@ -180,8 +188,7 @@ class ExamHeader(QHeaderView):
             return
         name, side = COLUMNS[logical]
         partner = logical + 1 if side == "left" else logical - 1
-        selection = self.selectionModel()
-        current = selection.currentIndex().column() if selection is not None else -1
+        current = self._current
         half = rect.height() // 2
         top = QRect(rect.left(), rect.top(), rect.width(), half)
         bottom = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)

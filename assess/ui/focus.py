@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QWindow
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -79,23 +79,42 @@ class FocusKeeper(QObject):
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
         app.focusWindowChanged.connect(self._on_focus_window_changed)
+        window.destroyed.connect(self._stop)
+
+    def _stop(self) -> None:
+        app = QApplication.instance()
+        for signal, slot in ((app.focusChanged, self._on_focus_changed),  # type: ignore[attr-defined]
+                             (app.focusWindowChanged, self._on_focus_window_changed)):  # type: ignore[attr-defined]
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass  # already gone with the window
+
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self) and shiboken6.isValid(self._window)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and new.window() is self._window:
+        if new is not None and self._alive() and new.window() is self._window:
             self._last = new
 
-    def _on_focus_window_changed(self, window: QWindow | None) -> None:
-        if window is None:
+    def _on_focus_window_changed(self, window: object) -> None:
+        if window is None or not self._alive():
+            return
+        # Which widget's window it is, asked of the widgets (wrapping the QWindow itself is not needed).
+        QTimer.singleShot(0, self._on_window_activated)
+
+    def _on_window_activated(self) -> None:
+        if not self._alive():
             return
         widget = QApplication.activeWindow()
         if isinstance(widget, QDialog):
             give_shared_keys(widget)
-        if window is self._window.windowHandle():
-            QTimer.singleShot(0, self.restore)
+        elif widget is self._window:
+            self.restore()
 
     def restore(self) -> None:
         """Focus into the main window again: the last focused widget when it is still there, else the page."""
-        if not self._window.isActiveWindow():
+        if not self._alive() or not self._window.isActiveWindow():
             return
         current = QApplication.focusWidget()
         if current is not None and current.window() is self._window and current.isVisible():

@@ -170,9 +170,9 @@ class MainWindow(QMainWindow):
             self._action(view, text, keys, functools.partial(self.show_patient_page, page))
         view.addSeparator()
         tab_keys = (("&Next tab", ("Ctrl+Tab", "Ctrl+PgDown"), 1), ("&Previous tab", ("Ctrl+Shift+Tab", "Ctrl+PgUp"), -1))
-        for text, keys, step in tab_keys:
+        for text, key_pair, step in tab_keys:
             action = self._action(view, text, None, functools.partial(self.step_tab, step))
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcuts([QKeySequence(k) for k in key_pair])
 
     def step_tab(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+PgDn to the next tab (the patient, then its exams), round; back with Shift or PgUp."""
@@ -412,8 +412,10 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
-        # The one place a tab that becomes current gets the keys (Ctrl+N on an open exam, Ctrl+Tab, a click).
-        self._focus_page()
+        # The one place a tab that becomes current gets the keys (Ctrl+N on an open exam, Ctrl+Tab, a click);
+        # not while the window closes and its tabs go one by one.
+        if self.isVisible():
+            self._focus_page()
 
     def _focus_page(self) -> None:
         target = self.page_focus()

@@ -158,7 +158,7 @@ class PatientView(QWidget):
         self.pages.addTab(splitter, "Overview (Alt+O)")
         self.pages.addTab(self.trends, "Trends (Alt+R)")
         self.pages.addTab(responses_page, "Toxin response (Alt+X)")
-        self.pages.currentChanged.connect(lambda _page: self.focus_target().setFocus())
+        self.pages.currentChanged.connect(self._on_pages_current_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
@@ -198,6 +198,10 @@ class PatientView(QWidget):
     def focus_target(self) -> QWidget:
         """Where the keys go on the current page: the timeline, the group chooser (Up/Down), the responses."""
         return (self.timeline, self.trends.what, self.responses)[max(0, self.pages.currentIndex())]
+
+    def _on_pages_current_changed(self, _page: int) -> None:
+        if self.isVisible():
+            self.focus_target().setFocus()
 
     def show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
