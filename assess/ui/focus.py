@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import shiboken6
@@ -83,12 +84,11 @@ class FocusKeeper(QObject):
 
     def _stop(self) -> None:
         app = QApplication.instance()
-        for signal, slot in ((app.focusChanged, self._on_focus_changed),  # type: ignore[attr-defined]
-                             (app.focusWindowChanged, self._on_focus_window_changed)):  # type: ignore[attr-defined]
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass  # already gone with the window
+        if not isinstance(app, QApplication):
+            return
+        with contextlib.suppress(RuntimeError, TypeError):  # already gone with the window
+            app.focusChanged.disconnect(self._on_focus_changed)
+            app.focusWindowChanged.disconnect(self._on_focus_window_changed)
 
     def _alive(self) -> bool:
         return shiboken6.isValid(self) and shiboken6.isValid(self._window)

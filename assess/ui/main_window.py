@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
                                  ("To&xin response", "Alt+X", 2)):
             self._action(view, text, keys, functools.partial(self.show_patient_page, page))
         view.addSeparator()
-        tab_keys = (("&Next tab", ("Ctrl+Tab", "Ctrl+PgDown"), 1), ("&Previous tab", ("Ctrl+Shift+Tab", "Ctrl+PgUp"), -1))
+        tab_keys = (("&Next tab", ("Ctrl+Tab", "Ctrl+PgDown"), 1),
+                    ("&Previous tab", ("Ctrl+Shift+Tab", "Ctrl+PgUp"), -1))
         for text, key_pair, step in tab_keys:
             action = self._action(view, text, None, functools.partial(self.step_tab, step))
             action.setShortcuts([QKeySequence(k) for k in key_pair])
