@@ -25,6 +25,7 @@ from assess.record.domain import (
 from assess.record.errors import NotFoundError
 from assess.record.labels import words
 from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
+from assess.scoring.arrows import change_words
 from assess.scoring.change import latest_findings, worsening
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import visit_t_score
@@ -38,8 +39,6 @@ from assess.services.alerts import alerts
 from assess.services.clinic import clinic_letterhead
 from assess.services.history import last_weight, patient_history
 from assess.services.report_trends import report_trends
-
-ARROW = {"better": "better ▼", "worse": "worse ▲", "same": "same", "changed": "changed", "new": ""}
 
 
 def _value(value: object) -> str:
@@ -159,7 +158,7 @@ def _exam(record: PatientRecord, visit: Visit) -> tuple[list[ExamRow], set[str]]
         for c in change.changes:
             rows.append(ExamRow(group_name(change.muscle_group), change.side, text.SCALE_NAMES[c.scale],
                                 _value(c.current), "" if c.previous is None else _value(c.previous),
-                                ARROW[c.direction]))
+                                change_words(c)))
             used.add({"tardieu_x": "tardieu", "tardieu_r1": "tardieu", "tardieu_r2": "tardieu",
                       "clonus_beats": "clonus", "clonus_sustained": "clonus"}.get(c.scale, c.scale))
     return rows, used

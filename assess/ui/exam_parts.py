@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assess.scoring.arrows import ANGLE_NOTE, LEGEND
 from assess.ui.exam_model import BETTER, COLUMN_TITLES, COLUMNS, ORDINAL, WORSE, Index
 
 if TYPE_CHECKING:
@@ -200,11 +201,12 @@ class ExamHeader(QHeaderView):
 
 
 def exam_legend(last_visit: dt.date | None) -> QLabel:
-    """What the marks in the grid mean: shape and colour of change, grey for a copy."""
+    """What the marks in the grid mean: the arrow follows the number, the colour says better or worse."""
     since = f" {last_visit}" if last_visit else " the last visit"
-    legend = QLabel(f"<span style='color:{BETTER.name()}'>▼ better</span>&nbsp;&nbsp;"
-                    f"<span style='color:{WORSE.name()}'>▲ worse</span> than{since} (angles: by 10° or more)"
+    legend = QLabel(f"▲ higher, ▼ lower than{since}: <span style='color:{BETTER.name()}'>blue better</span>, "
+                    f"<span style='color:{WORSE.name()}'>orange worse</span> ({ANGLE_NOTE})"
                     " · <i>grey italic</i>: copied, not yet confirmed — saved only once confirmed")
     legend.setWordWrap(True)
     legend.setAccessibleName("Legend of the exam grid")
+    legend.setAccessibleDescription(f"{LEGEND}; {ANGLE_NOTE}. Grey italic: copied, not yet confirmed.")
     return legend

@@ -26,16 +26,16 @@ from assess.record.domain import (
     treatment_date,
 )
 from assess.record.labels import words
+from assess.scoring.arrows import arrow, change_mark
 from assess.scoring.change import FindingChange, ScaleChange, worsening_history
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-# Colour and shape together (UX.md): ▼ better in blue, ▲ worse in orange — a colour-blind-safe pair.
+# Shape and colour together (UX.md, assess.scoring.arrows): ▲/▼ follow the number; blue better, orange worse.
 BETTER, WORSE = QColor(palette.BETTER), QColor(palette.WORSE)
 MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
-MARKS = {"better": " ▼", "worse": " ▲", "same": "", "changed": " ≠", "new": ""}
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,8 @@ class LatestFindingsModel(RowsTableModel[str]):
             return None
         value = f"{change.current:g}°" if isinstance(change.current, float) else str(change.current)
         if role == DISPLAY:
-            return value + MARKS[change.direction]
+            mark = arrow(change.scale, change.previous, change.current)
+            return f"{value} {mark}" if mark else value
         if role == Qt.ItemDataRole.BackgroundRole and change.scale == "mas":
             return MAS_BACKGROUNDS.get(str(change.current))
         if role == Qt.ItemDataRole.ForegroundRole and change.direction in ("better", "worse"):
@@ -166,7 +167,7 @@ class LatestFindingsModel(RowsTableModel[str]):
             if change.previous is None:
                 return "First examination of this scale"
             before = f"{change.previous:g}°" if isinstance(change.previous, float) else change.previous
-            return f"{change.direction}: was {before} on {change.previous_date}"
+            return f"{change_mark(change) or change.direction}: was {before} on {change.previous_date}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

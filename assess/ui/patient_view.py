@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from assess.record import palette
 from assess.record.domain import PatientRecord, age_in_years
 from assess.record.labels import words
+from assess.scoring.arrows import ANGLE_NOTE, LEGEND
 from assess.scoring.change import latest_findings
 from assess.scoring.response import cycle_responses
 from assess.scoring.safety import Alert
@@ -119,7 +120,8 @@ class PatientView(QWidget):
         self.tabs.addTab(self.findings, "Latest findings")
         self.tabs.addTab(goals_page, "Goals")
         self.tabs.addTab(self.alerts, "Alerts")
-        legend = QLabel("▼ better  ▲ worse than the previous examination (an angle changes by 10° or more)")
+        legend = QLabel(f"{LEGEND} ({ANGLE_NOTE})")
+        legend.setWordWrap(True)
         legend.setStyleSheet("color: #555;")
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -70,7 +70,7 @@ def test_latest_findings_show_change_with_shape_and_colour() -> None:
     # The clinic's one MAS colour scale, with the grade printed on it.
     assert model.data(left_mas, Qt.ItemDataRole.BackgroundRole).color().name() == MAS_COLOURS["1+"]
     left_r1 = model.index(row, 3)
-    assert model.data(left_r1) == "0° ▼"  # -15° -> 0°: 15° larger, a less tight muscle
+    assert model.data(left_r1) == "0° ▲"  # -15° -> 0°: the number up, 15° larger: a less tight muscle (better)
 
 
 def test_header_and_goals(qtbot: QtBot) -> None:
