@@ -51,3 +51,8 @@ def check_treatment(details: PatientDetails, treatment: Treatment, today: dt.dat
     check_shape(treatment, Treatment)
     record = dataclasses.replace(PatientRecord.from_details(details), treatments=(treatment,))
     return _check(record, today, "patients[0].treatments[0]", "").treatments[0]
+
+
+def check_record(record: PatientRecord, today: dt.date | None = None) -> PatientRecord:
+    """A whole patient record as an import would check it; RecordError's path starts inside the patient."""
+    return _check(record, today, "patients[0]", "")

@@ -108,6 +108,10 @@ class GoalRow(Base):
     importance: Mapped[int | None]
     difficulty: Mapped[int | None]
     baseline: Mapped[int]
+    # A goal given up (no longer relevant) stays for the scores it has; the exchange format has no word for
+    # it, so an export still lists the goal (its scores name it) and the withdrawal stays in this clinic.
+    withdrawn_on: Mapped[dt.date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     patient: Mapped[Patient] = relationship(back_populates="goals")
 

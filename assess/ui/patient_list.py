@@ -32,7 +32,7 @@ class PatientListModel(RowsTableModel[PatientSummary]):
                     words(p.diagnosis) + (f", GMFCS {p.gmfcs}" if p.gmfcs else ""),
                     p.last_visit.isoformat() if p.last_visit else "—")[column]
         if role == SORT_ROLE:
-            return (p.display_name.casefold(), p.mrn, p.birth_date, p.diagnosis,
+            return (p.sort_key, p.mrn, p.birth_date, p.diagnosis,
                     p.last_visit.toordinal() if p.last_visit else 0)[column]
         if role == MRN_ROLE:
             return p.mrn
