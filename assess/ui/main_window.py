@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QInputDialog,
     QLabel,
@@ -31,22 +30,21 @@ from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.alerts import alerts
 from assess.services.clinic import (
-    clinic_letterhead,
     hidden_muscle_groups,
-    set_clinic_letterhead,
-    set_hidden_muscle_groups,
 )
+from assess.services.goals import withdrawn_goals
 from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
-from assess.ui.focus import FOCUS_RING, FocusKeeper
+from assess.ui.goal_actions import goal_action
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
 from assess.ui.treatment_actions import TreatmentActions
+from assess.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:
     from assess.ui.visit_editor import VisitEditor
@@ -109,6 +107,8 @@ class MainWindow(QMainWindow):
         self.view.treatment_edit_requested.connect(self.edit_treatment)
         self.view.toxin_requested.connect(lambda: self.add_treatment("botulinum_toxin"))
         self.view.goal_requested.connect(self.add_goal)
+        self.view.goal_edit_requested.connect(lambda goal: goal_action(self, "edit", goal))
+        self.view.goal_withdraw_requested.connect(lambda goal: goal_action(self, "withdraw", goal))
         self.view.edit_requested.connect(self.edit_patient)
         menu = QMenu(self)
         for kind in OTHER_TREATMENTS:
@@ -118,8 +118,6 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
         self._update_welcome()
         self.statusBar().showMessage(f"Database: {db.describe()}")
-        self.setStyleSheet(FOCUS_RING)
-        self.focus_keeper = FocusKeeper(self, self.page_focus)
 
     # --- building -------------------------------------------------------------------------------
     def _action(self, menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
@@ -150,7 +148,7 @@ class MainWindow(QMainWindow):
         self._action(visit, "&New visit today", "Ctrl+N", self.new_visit)
         self._action(visit, "New visit on &another day…", "Ctrl+Shift+N", self.new_visit_on_day)
         self._action(visit, "&Close tab", "Ctrl+W", lambda: self._on_tabs_close_requested(self.tabs.currentIndex()))
-        self._build_view_actions()
+        self.keys = WindowKeys(self, view_menu=self.menuBar().addMenu("Vie&w"))
         treatment = bar.addMenu("&Treatment")
         self._action(treatment, "Botulinum &toxin session…", "Ctrl+T", lambda: self.add_treatment("botulinum_toxin"))
         for kind in OTHER_TREATMENTS:
@@ -161,40 +159,6 @@ class MainWindow(QMainWindow):
         self._action(treatment, "&Sign toxin session…", None, functools.partial(self._trust_action, "sign_toxin"))
         self._action(treatment, "Toxin session &addendum…", None,
                      functools.partial(self._trust_action, "toxin_addendum"))
-
-    def _build_view_actions(self) -> None:
-        """The patient's pages and the tabs, from anywhere: an exam tab included (focus goes with them)."""
-        view = self.menuBar().addMenu("Vie&w")
-        for text, keys, page in (("Patient &overview", "Alt+O", 0), ("T&rends", "Alt+R", 1),
-                                 ("To&xin response", "Alt+X", 2)):
-            self._action(view, text, keys, functools.partial(self.show_patient_page, page))
-        view.addSeparator()
-        tab_keys = (("&Next tab", ("Ctrl+Tab", "Ctrl+PgDown"), 1),
-                    ("&Previous tab", ("Ctrl+Shift+Tab", "Ctrl+PgUp"), -1))
-        for text, key_pair, step in tab_keys:
-            action = self._action(view, text, None, functools.partial(self.step_tab, step))
-            action.setShortcuts([QKeySequence(k) for k in key_pair])
-
-    def step_tab(self, step: int) -> None:
-        """Ctrl+Tab / Ctrl+PgDn to the next tab (the patient, then its exams), round; back with Shift or PgUp."""
-        count = self.tabs.count()
-        if count > 1:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
-
-    def show_patient_page(self, page: int) -> None:
-        """Alt+O / Alt+R / Alt+X: the patient tab on its overview, trends or toxin response, focused."""
-        if self.mrn is None:
-            self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
-            return
-        self.tabs.setCurrentIndex(0)
-        self.view.show_page(page)
-
-    def page_focus(self) -> QWidget | None:
-        """Where the keys go on the current tab: the exam grid, the patient's page, or the search."""
-        widget = self.tabs.currentWidget()
-        if widget is self.patient_page:
-            return self.view.focus_target() if self.patient_page.currentWidget() is self.view else self.patients.search
-        return widget.focusProxy() or widget if widget is not None else None
 
     def show_change_history(self) -> None:
         from assess.ui.change_history import ChangeHistoryDialog
@@ -253,13 +217,14 @@ class MainWindow(QMainWindow):
         try:
             with self.db.transaction() as session:
                 record = patient_history(session, mrn)
+                withdrawn = withdrawn_goals(session, mrn)
         except AssessError as error:
             show_error(self, "Cannot open the patient", error)
             self.settings.forget_recent(mrn)
             self._refresh_recent()
             return
         self.mrn = mrn
-        self.view.show_record(record)
+        self.view.show_record(record, withdrawn=withdrawn)
         try:
             with self.db.transaction() as session:
                 self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))
@@ -271,7 +236,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.settings.add_recent(mrn)
         self._refresh_recent()
-        self._focus_page()  # Enter in the search opens the patient: the keys (Ctrl+E, Ctrl+N...) now act on it
+        self.keys.focus_page()  # Enter in the search opens the patient: the keys (Ctrl+E, Ctrl+N...) act on it
 
     def _refresh_recent(self) -> None:
         self.recent.clear()
@@ -404,24 +369,14 @@ class MainWindow(QMainWindow):
     def _on_editor_visit_saved(self, mrn: str) -> None:
         self.patients.refresh()
         if mrn == self.mrn:
-            typing_in = QApplication.focusWidget()  # the field the save key was pressed in keeps the keys
-            self.open_patient(mrn)
-            self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
-            if typing_in is not None and typing_in.isVisible():
-                typing_in.setFocus(Qt.FocusReason.OtherFocusReason)
+            with self.keys.focus_kept():  # the field the save key was pressed in keeps the keys
+                self.open_patient(mrn)
+                self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
 
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
-        # The one place a tab that becomes current gets the keys (Ctrl+N on an open exam, Ctrl+Tab, a click);
-        # not while the window closes and its tabs go one by one.
-        if self.isVisible():
-            self._focus_page()
-
-    def _focus_page(self) -> None:
-        target = self.page_focus()
-        if target is not None:
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.keys.tab_changed()  # the one place a tab that becomes current gets the keys
 
     def _on_tabs_close_requested(self, index: int) -> None:
         if index <= 0:
@@ -519,21 +474,9 @@ class MainWindow(QMainWindow):
         due.refresh()
 
     def edit_clinic_settings(self) -> None:
-        from assess.ui.clinic_dialog import ClinicSettingsDialog
+        from assess.ui.clinic_dialog import edit_clinic_settings
 
-        with self.db.transaction() as session:
-            hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
-        chosen = ClinicSettingsDialog.ask(self, hidden, letterhead)
-        if chosen is None:
-            return
-        try:
-            with self.db.transaction() as session:
-                set_hidden_muscle_groups(session, chosen[0], expected=hidden)
-                set_clinic_letterhead(session, chosen[1], expected=letterhead)
-        except AssessError as error:
-            show_error(self, "Clinic settings not saved", error)
-            return
-        self.statusBar().showMessage(f"Clinic settings saved {_now()}; exams opened from now on use them")
+        edit_clinic_settings(self, self.db)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from assess.scoring.arrows import arrow, change_mark
 from assess.scoring.change import FindingChange, ScaleChange, worsening_history
 from assess.scoring.gas import goal_weight, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
+from assess.services.goals import Withdrawal
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -174,25 +175,36 @@ class LatestFindingsModel(RowsTableModel[str]):
 
 
 class GoalsModel(RowsTableModel[Goal]):
-    TEXT, SET_ON, WEIGHT, BASELINE, LATEST = range(5)
-    HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score")
+    TEXT, SET_ON, WEIGHT, BASELINE, LATEST, STATUS = range(6)
+    HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score", "Status")
 
     def __init__(self) -> None:
         super().__init__()
         self._record: PatientRecord | None = None
+        self._withdrawn: Mapping[str, Withdrawal] = {}
 
-    def set_record(self, record: PatientRecord) -> None:
+    def set_record(self, record: PatientRecord, withdrawn: Mapping[str, Withdrawal] | None = None) -> None:
         self._record = record
+        self._withdrawn = withdrawn or {}
         self.set_rows(record.goals)
 
+    def withdrawal(self, goal: Goal) -> Withdrawal | None:
+        return self._withdrawn.get(goal.id)
+
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or self._record is None or role != DISPLAY:
+        if not index.isValid() or self._record is None:
             return None
         goal = self.row(index.row())
+        gone = self._withdrawn.get(goal.id)
+        if role == Qt.ItemDataRole.ForegroundRole and gone is not None:
+            return QBrush(QColor("#6b6b6b"))
+        if role != DISPLAY:
+            return None
         scores = [(v.date, s.score) for v in self._record.visits for s in v.goal_scores if s.goal == goal.id]
         latest = f"{scores[-1][1]:+d} on {scores[-1][0]}" if scores else "not scored"
+        status = f"withdrawn {gone.on}: {gone.reason}" if gone else "active"
         return (goal.text, goal.set_on.isoformat(), f"{goal_weight(goal):g}", f"{goal.baseline:+d}",
-                latest)[index.column()]
+                latest, status)[index.column()]
 
 
 def t_scores(record: PatientRecord) -> list[tuple[dt.date, float]]:

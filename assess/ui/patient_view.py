@@ -4,9 +4,9 @@ the trend charts and the response to each toxin cycle on pages of their own."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,6 +29,7 @@ from assess.scoring.arrows import ANGLE_NOTE, LEGEND
 from assess.scoring.change import latest_findings
 from assess.scoring.response import cycle_responses
 from assess.scoring.safety import Alert
+from assess.services.goals import Withdrawal
 from assess.services.history import last_weight
 from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
 from assess.ui.response_table import ResponseModel
@@ -72,6 +73,8 @@ class PatientView(QWidget):
     toxin_requested = Signal()
     treatment_requested = Signal(str)  # kind
     goal_requested = Signal()
+    goal_edit_requested = Signal(object)  # the stored Goal
+    goal_withdraw_requested = Signal(object)
     edit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -112,6 +115,19 @@ class PatientView(QWidget):
         goals_page = QWidget()
         goals_layout = QVBoxLayout(goals_page)
         goals_layout.addWidget(self.goals)
+        goal_buttons = QHBoxLayout()
+        self.edit_goal_button = QPushButton("Edit goal…")
+        self.withdraw_goal_button = QPushButton("Withdraw goal…")
+        for button, signal, tip in ((self.edit_goal_button, self.goal_edit_requested,
+                                     "Correct the chosen goal's wording, weights or baseline"),
+                                    (self.withdraw_goal_button, self.goal_withdraw_requested,
+                                     "Give up the chosen goal from a day on; its scores so far are kept")):
+            button.setAccessibleDescription(tip)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _checked=False, signal=signal: self._emit_goal(signal))
+            goal_buttons.addWidget(button)
+        goal_buttons.addStretch(1)
+        goals_layout.addLayout(goal_buttons)
         goals_layout.addWidget(self.t_score)
         self.alerts = QListWidget()
         self.alerts.setAccessibleName("Open alerts of this patient")
@@ -166,14 +182,24 @@ class PatientView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
 
-    def show_record(self, record: PatientRecord, today: dt.date | None = None) -> None:
+    def _emit_goal(self, signal: SignalInstance) -> None:
+        row = self.goals.currentIndex().row()
+        if self.record is not None and 0 <= row < self.goals_model.rowCount():
+            signal.emit(self.goals_model.row(row))
+
+    def show_record(self, record: PatientRecord, today: dt.date | None = None,
+                    withdrawn: Mapping[str, Withdrawal] | None = None) -> None:
         self.record = record
         self.header.setText(header_text(record, today or dt.date.today()))
         self.timeline_model.set_rows(timeline(record))
         self.timeline.resizeColumnToContents(TimelineModel.DATE)
         self.timeline.resizeColumnToContents(TimelineModel.WHAT)
         self.findings_model.set_changes(latest_findings(record.visits))
-        self.goals_model.set_record(record)
+        self.goals_model.set_record(record, withdrawn)
+        if record.goals:
+            self.goals.selectRow(0)
+        for button in (self.edit_goal_button, self.withdraw_goal_button):
+            button.setEnabled(bool(record.goals))
         self.trends.set_record(record)
         responses = cycle_responses(record.visits, record.treatments)
         self.response_model.set_rows(sorted(responses, key=lambda r: r.session.date, reverse=True))

@@ -66,7 +66,7 @@ def test_latest_findings_show_change_with_shape_and_colour() -> None:
     left_mas = model.index(row, 1)
     assert model.data(left_mas) == "1+ ▼"
     assert model.data(left_mas, Qt.ItemDataRole.ForegroundRole).color() == BETTER
-    assert model.data(left_mas, Qt.ItemDataRole.ToolTipRole) == "better: was 3 on 2025-03-02"
+    assert model.data(left_mas, Qt.ItemDataRole.ToolTipRole) == "▼ better: was 3 on 2025-03-02"
     # The clinic's one MAS colour scale, with the grade printed on it.
     assert model.data(left_mas, Qt.ItemDataRole.BackgroundRole).color().name() == MAS_COLOURS["1+"]
     left_r1 = model.index(row, 3)
