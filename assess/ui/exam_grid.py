@@ -166,10 +166,10 @@ class ExamGrid(QTableView):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         try:
-            parse_value(COLUMNS[index.column()][0], text)
+            value = parse_value(COLUMNS[index.column()][0], text)
         except ValueError as error:
             return str(error)
-        return None
+        return self.exam.conflict(self.exam.key_at(index), value)
 
     def commit_text(self, index: Index, text: Any) -> bool:
         if not index.isValid() or not self.exam.flags(index) & Qt.ItemFlag.ItemIsEditable:

@@ -17,6 +17,7 @@ from assess.scoring.arrows import arrow
 from assess.scoring.change import direction
 from assess.scoring.muscles import GROUPS_BY_CODE, MUSCLE_GROUPS, SIDES, group_name, group_sort_key
 from assess.scoring.scales import FINDING_MEASURES, MAS, MRC, REFLEX, TARDIEU_X, NumericScale, OrdinalScale
+from assess.scoring.tardieu import r1_beyond_r2
 
 Index = QModelIndex | QPersistentModelIndex
 CellKey = tuple[str, str, str]  # (muscle group, side, field of Finding)
@@ -331,8 +332,20 @@ class ExamGridModel(QAbstractTableModel):
             parsed = parse_value(key[2], value)
         except ValueError:
             return False
+        if self.conflict(key, parsed):
+            return False
         self.set_cell_states({key: CellState(parsed)})
         return True
+
+    def conflict(self, key: CellKey, value: Value) -> str | None:
+        """Why a valid value cannot stand beside the cell's neighbours (Tardieu R1 beyond R2), or None."""
+        if key[2] not in ("tardieu_r1", "tardieu_r2"):
+            return None
+        other = "tardieu_r2" if key[2] == "tardieu_r1" else "tardieu_r1"
+        state = self.cell_state((key[0], key[1], other))
+        beside = None if state.pending else state.value
+        r1, r2 = (value, beside) if key[2] == "tardieu_r1" else (beside, value)
+        return r1_beyond_r2(None if r1 is None else float(r1), None if r2 is None else float(r2))
 
     # --- derived ---------------------------------------------------------------------------------
     def _change(self, key: CellKey, value: Value | None) -> str | None:
