@@ -46,6 +46,7 @@ class ExamGrid(QTableView):
         self.stack = stack
         self.help_line = HelpLine()
         self._order = "pairs"
+        self.read_only_note = "This visit is signed and cannot be changed; a correction is an addendum."
         self._held: tuple[CellKey, KeyRule, QPersistentModelIndex] | None = None
         self._number: tuple[CellKey, str, QPersistentModelIndex] | None = None  # a number being typed
         self._hold_timer = QTimer(self)
@@ -290,7 +291,7 @@ class ExamGrid(QTableView):
         typing = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Space) or (
             bool(text) and text.isprintable())
         if typing and not editable:
-            self.help_line.warn("This visit is signed and cannot be changed; a correction is an addendum.")
+            self.help_line.warn(self.read_only_note)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.commit_text(index, "")
         elif key == Qt.Key.Key_Space:

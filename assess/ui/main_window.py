@@ -44,6 +44,7 @@ from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
 from assess.ui.treatment_actions import TreatmentActions
+from assess.ui.users_dialog import manage_users
 from assess.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
         self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
+        self._action(patient, "&Users…", None, lambda: manage_users(self, self.db))
         self._action(patient, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         visit = bar.addMenu("&Visit")
         self._action(visit, "&New visit today", "Ctrl+N", self.new_visit)

@@ -1,4 +1,5 @@
-"""Search keys folded by transliteration (Łukasik -> lukasik, Øyvind -> oyvind); goals can be withdrawn.
+"""Search keys folded by transliteration (Łukasik -> lukasik, Øyvind -> oyvind); goals can be withdrawn; users
+can be disabled.
 
 Revision ID: 0008_search_fold
 Revises: 0003_trust
@@ -50,11 +51,15 @@ def upgrade() -> None:
     with op.batch_alter_table("goal") as batch_op:
         batch_op.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_reason", sa.Text(), nullable=True))
+    with op.batch_alter_table("app_user") as batch_op:
+        batch_op.add_column(sa.Column("disabled_at", sa.DateTime(), nullable=True))
     _recompute(_fold)
 
 
 def downgrade() -> None:
     _recompute(_old_fold)
+    with op.batch_alter_table("app_user") as batch_op:
+        batch_op.drop_column("disabled_at")
     with op.batch_alter_table("goal") as batch_op:
         batch_op.drop_column("withdrawn_reason")
         batch_op.drop_column("withdrawn_on")
