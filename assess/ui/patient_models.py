@@ -127,9 +127,11 @@ SCALES = (("mas", "MAS"), ("tardieu_r1", "R1"), ("prom", "PROM"))
 
 
 class LatestFindingsModel(RowsTableModel[str]):
-    """One row per muscle group; for each scale a left and a right column, value with ▲/▼."""
+    """One row per muscle group: when it was last examined, then for each scale a left and a right column,
+    value with ▲/▼ (a side examined on another day says so in its cell's tooltip and the Examined column)."""
 
-    HEADERS = ("Muscle group",) + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
+    EXAMINED = 1
+    HEADERS = ("Muscle group", "Examined") + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,11 +141,20 @@ class LatestFindingsModel(RowsTableModel[str]):
         self._cells = {(c.muscle_group, c.side): c for c in changes}
         self.set_rows(list(dict.fromkeys(c.muscle_group for c in changes)))
 
+    def examined(self, row: int) -> str:
+        """'2025-06-09', or 'L 2025-03-02' and 'R 2025-06-09' on two lines when the sides were last examined
+        on different days."""
+        group = self.row(row)
+        days = {side: cell.date for side in ("left", "right") if (cell := self._cells.get((group, side)))}
+        if len(set(days.values())) <= 1:
+            return next(iter(days.values())).isoformat() if days else ""
+        return "\n".join(f"{side[0].upper()} {day}" for side, day in days.items())
+
     def change_at(self, row: int, column: int) -> ScaleChange | None:
-        if column == 0:
+        if column <= self.EXAMINED:
             return None
-        scale, _ = SCALES[(column - 1) // 2]
-        side = ("left", "right")[(column - 1) % 2]
+        scale, _ = SCALES[(column - 2) // 2]
+        side = ("left", "right")[(column - 2) % 2]
         cell = self._cells.get((self.row(row), side))
         return cell.change(scale) if cell else None
 
@@ -153,6 +164,8 @@ class LatestFindingsModel(RowsTableModel[str]):
         group = self.row(index.row())
         if index.column() == 0:
             return group_name(group) if role in (DISPLAY, SORT_ROLE) else None
+        if index.column() == self.EXAMINED:
+            return self.examined(index.row()) if role in (DISPLAY, SORT_ROLE) else None
         change = self.change_at(index.row(), index.column())
         if change is None:
             return None

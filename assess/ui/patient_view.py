@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +34,8 @@ from assess.services.history import last_weight
 from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
 from assess.ui.response_table import ResponseModel
 from assess.ui.trends import TrendsPanel
+
+SIDE_BY_SIDE_WIDTH = 1150  # the timeline and the latest findings both whole, side by side, from this width
 
 
 def header_text(record: PatientRecord, today: dt.date) -> str:
@@ -102,10 +104,16 @@ class PatientView(QWidget):
         self.timeline_model = TimelineModel()
         self.timeline = _table(self.timeline_model, "Timeline of visits and treatments")
         self.timeline.horizontalHeader().setSectionResizeMode(TimelineModel.DETAILS, QHeaderView.ResizeMode.Stretch)
+        # The details are the point of the timeline: wrapped onto a second line, never cut to "…".
+        self.timeline.setWordWrap(True)
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.timeline.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.timeline.activated.connect(self._on_timeline_activated)
         self.findings_model = LatestFindingsModel()
         self.findings = _table(self.findings_model, "Latest findings with change since the previous visit")
         self.findings.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.findings.setWordWrap(True)  # two examination days on two lines
+        self.findings.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.goals_model = GoalsModel()
         self.goals = _table(self.goals_model, "Goals")
         self.goals.horizontalHeader().setSectionResizeMode(GoalsModel.TEXT, QHeaderView.ResizeMode.Stretch)
@@ -155,6 +163,7 @@ class PatientView(QWidget):
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
         splitter.setSizes([550, 450])  # the timeline's details need the room more than empty grid cells
+        splitter.setChildrenCollapsible(False)
         self.trends = TrendsPanel()
         self.response_model = ResponseModel()
         self.responses = _table(self.response_model, "Response to each botulinum toxin cycle")
@@ -187,6 +196,16 @@ class PatientView(QWidget):
         if self.record is not None and 0 <= row < self.goals_model.rowCount():
             signal.emit(self.goals_model.row(row))
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # Side by side when there is room for both tables whole; on a laptop one above the other, each full width.
+        vertical = event.size().width() < SIDE_BY_SIDE_WIDTH
+        wanted = Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            total = event.size().height() if vertical else event.size().width()
+            self.splitter.setSizes([total * 11 // 20, total * 9 // 20])
+
     def show_record(self, record: PatientRecord, today: dt.date | None = None,
                     withdrawn: Mapping[str, Withdrawal] | None = None) -> None:
         self.record = record
@@ -194,6 +213,8 @@ class PatientView(QWidget):
         self.timeline_model.set_rows(timeline(record))
         self.timeline.resizeColumnToContents(TimelineModel.DATE)
         self.timeline.resizeColumnToContents(TimelineModel.WHAT)
+        self.timeline.setColumnWidth(TimelineModel.WHAT, min(self.timeline.columnWidth(TimelineModel.WHAT),
+                                                             22 * self.fontMetrics().averageCharWidth() + 16))
         self.findings_model.set_changes(latest_findings(record.visits))
         self.goals_model.set_record(record, withdrawn)
         if record.goals:
