@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assess.ui.accessibility import name_controls
+
 ACCEPT_KEYS = ("Ctrl+Return", "Ctrl+Enter")  # Enter on the main keys and on the keypad
 _MARK = "assess_keys"  # a dialog's property once it has the shared keys
+_WATCHED = "assess_focus_back"  # ... and once the keeper brings the focus back when it closes
 
 # A visible focus ring (UX.md: driven from the keyboard, the user must see where the keys go). Fields, lists and
 # buttons have one in every Qt style; a table's is only a dotted cell, so the focused table gets a frame too.
@@ -47,6 +50,7 @@ def give_shared_keys(dialog: QDialog) -> None:
     if dialog.property(_MARK):
         return
     dialog.setProperty(_MARK, True)
+    name_controls(dialog)
     for keys in ACCEPT_KEYS:
         shortcut = QShortcut(QKeySequence(keys), dialog)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -76,6 +80,7 @@ class FocusKeeper(QObject):
         self._window = window
         self._fallback = fallback
         self._last: QWidget | None = None
+        self._dialog: QDialog | None = None  # the dialog of ours that was active last
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
@@ -98,23 +103,39 @@ class FocusKeeper(QObject):
             self._last = new
 
     def _on_focus_window_changed(self, window: object) -> None:
-        if window is None or not self._alive():
-            return
-        # Which widget's window it is, asked of the widgets (wrapping the QWindow itself is not needed).
-        QTimer.singleShot(0, self._on_window_activated)
-
-    def _on_window_activated(self) -> None:
         if not self._alive():
             return
+        if window is None:
+            QTimer.singleShot(0, self._on_nothing_active)
+            return
+        # Which widget's window it is, asked of the widgets (wrapping the QWindow itself is not needed).
         widget = QApplication.activeWindow()
         if isinstance(widget, QDialog):
+            self._dialog = widget
             give_shared_keys(widget)
+            if not widget.property(_WATCHED):
+                widget.setProperty(_WATCHED, True)
+                # However it closes (accepted, cancelled, closed by its own code): the keys come back here.
+                widget.finished.connect(lambda _result: QTimer.singleShot(0, self._on_nothing_active))
         elif widget is self._window:
+            self._dialog = None
+            QTimer.singleShot(0, self.restore)
+
+    def _on_nothing_active(self) -> None:
+        """No window of assess is active: when that is because our dialog just closed (and not because the user
+        went to another program), the main window takes the keys back; a window manager may not give them."""
+        if not self._alive() or not self._window.isVisible() or QApplication.activeModalWidget() is not None:
+            return  # another dialog is open (the next question already): it keeps the keys
+        active = QApplication.activeWindow()
+        if active is None or active is self._window:
+            self._dialog = None
+            if active is None:
+                self._window.activateWindow()
             self.restore()
 
     def restore(self) -> None:
         """Focus into the main window again: the last focused widget when it is still there, else the page."""
-        if not self._alive() or not self._window.isActiveWindow():
+        if not self._alive() or not (self._window.isActiveWindow() or QApplication.activeWindow() is None):
             return
         current = QApplication.focusWidget()
         if current is not None and current.window() is self._window and current.isVisible():

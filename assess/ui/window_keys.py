@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
+from assess.ui.accessibility import name_controls
 from assess.ui.focus import FOCUS_RING, FocusKeeper
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class WindowKeys:
         view_menu.addSeparator()
         for text, key_pair, step in TAB_KEYS:
             self._add(view_menu, text, list(key_pair), functools.partial(self.step_tab, step))
+        name_controls(window)
 
     def _add(self, menu: QMenu, text: str, keys: list[str], slot: functools.partial[None]) -> None:
         action = QAction(text, self.window)
@@ -77,6 +79,9 @@ class WindowKeys:
         """A tab became current (Ctrl+N on an open exam, Ctrl+Tab, a click): its page gets the keys; not while
         the window closes and its tabs go one by one."""
         if self.window.isVisible():
+            page = self.window.tabs.currentWidget()
+            if page is not None:
+                name_controls(page)  # an exam tab's controls are made after the window was named
             self.focus_page()
 
     @contextlib.contextmanager
