@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 OTHER_TREATMENTS = ("therapy", "orthosis", "oral_medication", "itb_pump", "sdr", "surgery")
 DEMO_PATIENTS = 40
+MIN_PAGE_WIDTH = 800
 
 
 class MainWindow(QMainWindow):
@@ -96,6 +97,9 @@ class MainWindow(QMainWindow):
         self.patient_page.addWidget(self.welcome)
         self.patient_page.addWidget(self.view)
         self.tabs = QTabWidget()
+        # Set, so a hidden exam tab's width (the exam gets the whole window) never widens the patient tab that
+        # shares the window with the patient list: on a 1280-pixel screen both fit.
+        self.tabs.setMinimumWidth(MIN_PAGE_WIDTH)
         self.tabs.setTabsClosable(True)
         self.tabs.addTab(self.patient_page, "Patient")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -215,7 +219,8 @@ class MainWindow(QMainWindow):
         self.patients.search.setFocus()
         self.patients.search.selectAll()
 
-    def open_patient(self, mrn: str) -> None:
+    def open_patient(self, mrn: str, show: bool = True) -> None:
+        """Show the patient's record; `show=False` refreshes it behind the exam tab the user stays on."""
         try:
             with self.db.transaction() as session:
                 record = patient_history(session, mrn)
@@ -235,6 +240,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Alerts could not be worked out: {error}")
         self.patient_page.setCurrentWidget(self.view)
         self.tabs.setTabText(0, record.display_name)
+        if not show:
+            return
         self.tabs.setCurrentIndex(0)
         self.settings.add_recent(mrn)
         self._refresh_recent()
@@ -371,9 +378,9 @@ class MainWindow(QMainWindow):
     def _on_editor_visit_saved(self, mrn: str) -> None:
         self.patients.refresh()
         if mrn == self.mrn:
-            with self.keys.focus_kept():  # the field the save key was pressed in keeps the keys
-                self.open_patient(mrn)
-                self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
+            # Refreshed behind the exam: no tab switch there and back (the patient list would show for a moment
+            # and widen the window), and the field the save key was pressed in keeps the keys.
+            self.open_patient(mrn, show=False)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from assess.ui.accessibility import name_controls
 from assess.ui.focus import FOCUS_RING, FocusKeeper
@@ -83,11 +80,3 @@ class WindowKeys:
             if page is not None:
                 name_controls(page)  # an exam tab's controls are made after the window was named
             self.focus_page()
-
-    @contextlib.contextmanager
-    def focus_kept(self) -> Iterator[None]:
-        """Focus stays where it is across what is done inside (the patient shown again after a save)."""
-        typing_in = QApplication.focusWidget()
-        yield
-        if typing_in is not None and shiboken6.isValid(typing_in) and typing_in.isVisible():
-            typing_in.setFocus(Qt.FocusReason.OtherFocusReason)
