@@ -38,12 +38,6 @@ class VisitToolbar(QWidget):
         self.order.setAccessibleName("Order the cursor follows")
         for code, name in ORDER_NAMES.items():
             self.order.addItem(name, code)
-        for combo in (self.template, self.order):
-            # Sized by a number of characters, not the longest entry: the row fits a 1280-pixel laptop screen
-            # in every state (Sign, or Add addendum and "Signed by …" after signing).
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
-        # The date is in the legend under the grid and in the tip: the button stays short on a laptop.
         self.copy_button = QPushButton("&Copy last visit")
         self.copy_button.setAccessibleName("Copy from last visit")
         self.copy_button.setEnabled(last_exam is not None)
