@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -107,13 +107,18 @@ class PatientView(QWidget):
         # The details are the point of the timeline: wrapped onto a second line, never cut to "…".
         self.timeline.setWordWrap(True)
         self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.timeline.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights worked out once per record and per width, not at every layout pass (as ResizeToContents
+        # would: it asks every row's every cell again each time, which made opening a patient twice as slow).
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(0)
+        self._rows_fit.timeout.connect(self.timeline.resizeRowsToContents)
+        self.timeline.horizontalHeader().sectionResized.connect(lambda *_: self._rows_fit.start())
         self.timeline.activated.connect(self._on_timeline_activated)
         self.findings_model = LatestFindingsModel()
         self.findings = _table(self.findings_model, "Latest findings with change since the previous visit")
         self.findings.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.findings.setWordWrap(True)  # two examination days on two lines
-        self.findings.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.findings.setWordWrap(True)  # two examination days on two lines (rows fitted in show_record)
         self.goals_model = GoalsModel()
         self.goals = _table(self.goals_model, "Goals")
         self.goals.horizontalHeader().setSectionResizeMode(GoalsModel.TEXT, QHeaderView.ResizeMode.Stretch)
@@ -216,6 +221,8 @@ class PatientView(QWidget):
         self.timeline.setColumnWidth(TimelineModel.WHAT, min(self.timeline.columnWidth(TimelineModel.WHAT),
                                                              22 * self.fontMetrics().averageCharWidth() + 16))
         self.findings_model.set_changes(latest_findings(record.visits))
+        self.findings.resizeRowsToContents()
+        self._rows_fit.start()
         self.goals_model.set_record(record, withdrawn)
         if record.goals:
             self.goals.selectRow(0)
