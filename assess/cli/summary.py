@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from assess.record.domain import PatientRecord, age_in_years
 from assess.record.labels import words
+from assess.scoring.arrows import LEGEND, change_mark
 from assess.scoring.change import FindingChange, ScaleChange, latest_findings
 from assess.scoring.current import current_treatments
 from assess.scoring.gas import visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
 
-ARROWS = {"better": "▼ better", "worse": "▲ worse", "same": "= same", "changed": "changed", "new": ""}
 COLUMNS = (("mas", "MAS"), ("tardieu_x", "Tardieu X"), ("tardieu_r1", "R1"), ("tardieu_r2", "R2"),
            ("prom", "PROM"), ("mrc", "MRC"), ("reflex", "Reflex"), ("clonus_beats", "Clonus"))
 
@@ -26,7 +26,7 @@ def _value(value: object) -> str:
 def _change(change: ScaleChange) -> str:
     text = _value(change.current)
     if change.previous is not None and change.direction != "same":
-        text += f" (was {_value(change.previous)}, {ARROWS[change.direction]})"
+        text += f" (was {_value(change.previous)}, {change_mark(change) or change.direction})"
     return text
 
 
@@ -64,7 +64,8 @@ def patient_summary(record: PatientRecord, today: dt.date) -> str:
         lines.append("No visits recorded yet.")
     changes = latest_findings(record.visits)
     if changes:
-        lines += ["", "Latest findings (change since the previous examination of the same group and side)"]
+        lines += ["", "Latest findings (change since the previous examination of the same group and side; "
+                  f"{LEGEND})"]
         lines += ["  " + line for line in findings_table(changes)]
     lines += ["", "Current treatments"] + ["  " + line for line in _current(record, today)]
     if record.goals:

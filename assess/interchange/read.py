@@ -31,6 +31,7 @@ from assess.record.domain import (
 )
 from assess.record.errors import RecordError
 from assess.scoring.order import canonical_record
+from assess.scoring.tardieu import r1_beyond_r2
 
 Path = tuple[str | int, ...]
 
@@ -140,6 +141,11 @@ def _findings(items: list[Any], path: Path) -> list[Finding]:
                 raise _fail(path + ("findings", i),
                             f"{finding.muscle_group} {finding.side} is recorded twice in this visit")
             seen.add(key)
+    for i, finding in enumerate(findings):
+        if finding.tardieu_r1 is not None and finding.tardieu_r2 is not None:
+            problem = r1_beyond_r2(finding.tardieu_r1, finding.tardieu_r2)
+            if problem:
+                raise _fail(path + ("findings", i, "tardieu", "r1"), problem)
     return findings
 
 

@@ -23,6 +23,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from assess.record.palette import BETTER, MAS_COLOURS, WORSE
 from assess.reports.content import ExamRow, ReportContent
+from assess.scoring.arrows import ANGLE_NOTE, LEGEND
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -40,7 +41,7 @@ DRAFT_RED = colors.HexColor("#b00020")
 TABLE_START = 130.0  # points: a heading, the header row and about three rows
 
 # The service may hand the change as a bare word or with its mark already; both print as word + shape.
-CHANGE_MARKS = {"better": "better ▼", "worse": "worse ▲"}
+CHANGE_MARKS: dict[str, str] = {}  # the content's change says word and arrow already (assess.scoring.arrows)
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,8 @@ class _DetailBreak(ActionFlowable):  # type: ignore[misc]
 def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story: list[Any] = [_DetailBreak()]
     if content.exam:
-        key = Paragraph("▼ better · ▲ worse than the examination before; “before” is the previous value "
-                        "recorded for that group and side.", st.small)
+        key = Paragraph(f"{LEGEND} ({ANGLE_NOTE}); “before” is the previous value recorded for that group and "
+                        "side.", st.small)
         title = f"Examination of {content.exam_date.isoformat()}" if content.exam_date else "Examination"
         story += _table_section(title, exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
     if content.trends is not None:

@@ -89,3 +89,8 @@ def check_treatment(details: PatientDetails, treatment: Treatment, today: dt.dat
     checked = _check(record, today, "patients[0].treatments[0]", "").treatments[0]
     _check_local(treatment, "")
     return _keep_local(treatment, checked)  # type: ignore[return-value]
+
+
+def check_record(record: PatientRecord, today: dt.date | None = None) -> PatientRecord:
+    """A whole patient record as an import would check it; RecordError's path starts inside the patient."""
+    return _check(record, today, "patients[0]", "")

@@ -16,6 +16,7 @@ from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
 from assess.services.checks import check_details
+from assess.services.rows import fold
 from assess.services.store import insert_patients
 from assess.storage.models import utcnow
 
@@ -36,6 +37,11 @@ class PatientSummary:
     @property
     def display_name(self) -> str:
         return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def sort_key(self) -> str:
+        """The list's order, folded as the search is (Łukasik between Lukas and Lule)."""
+        return fold(f"{self.family_name} {self.given_name} {self.mrn}")
 
 
 def patient_id(session: Session, mrn: str) -> int:
@@ -112,15 +118,17 @@ def _summaries(session: Session, condition: Any, limit: int | None) -> list[Pati
 
 
 def find_patients(session: Session, text: str = "", limit: int | None = 200) -> list[PatientSummary]:
-    """Patients whose name or MRN contains every word of text (accents and case ignored), or whose
-    birth date is text (YYYY-MM-DD); by name. An empty text lists everyone."""
+    """Patients whose name or MRN contains every word of text (folded as `rows.fold`: accents, case, letters
+    such as Ł or Ø and punctuation ignored), or whose birth date is text (YYYY-MM-DD); by the folded name.
+    An empty text lists everyone."""
     conditions: list[ColumnElement[bool]] = []
     for word in text.split():
         try:
             born = dt.date.fromisoformat(word)
         except ValueError:
-            escaped = r.fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            conditions.append(r.PATIENT.c.search_key.like(f"%{escaped}%", escape="\\"))
+            # Folded as the stored key is: "Abdi," is the word abdi, "Łukasik" lukasik, "LB-100234" lb and 100234.
+            for part in r.fold(word).split():
+                conditions.append(r.PATIENT.c.search_key.like(f"%{part}%"))
         else:
             conditions.append(r.PATIENT.c.birth_date == born)
     return _summaries(session, and_(true(), *conditions), limit)

@@ -26,6 +26,7 @@ from assess.record.domain import (
 from assess.record.errors import NotFoundError
 from assess.record.labels import count, words
 from assess.reports.content import Clinic, ExamRow, GoalLine, ReportContent, TreatmentLine
+from assess.scoring.arrows import change_words
 from assess.scoring.change import latest_findings, toxin_sessions, worsening
 from assess.scoring.gas import goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
@@ -38,8 +39,6 @@ from assess.services.alerts import alerts
 from assess.services.clinic import LetterheadMissingError, clinic_letterhead, letterhead_missing
 from assess.services.history import last_weight, patient_history
 from assess.services.report_trends import report_trends
-
-ARROW = {"better": "better ▼", "worse": "worse ▲", "same": "same", "changed": "changed", "new": ""}
 
 
 def _value(value: object) -> str:
@@ -170,7 +169,7 @@ def _exam(record: PatientRecord, visit: Visit) -> tuple[list[ExamRow], set[str]]
         for c in change.changes:
             rows.append(ExamRow(group_name(change.muscle_group), change.side, text.SCALE_NAMES[c.scale],
                                 _value(c.current), "" if c.previous is None else _value(c.previous),
-                                ARROW[c.direction]))
+                                change_words(c)))
             used.add({"tardieu_x": "tardieu", "tardieu_r1": "tardieu", "tardieu_r2": "tardieu",
                       "clonus_beats": "clonus", "clonus_sustained": "clonus"}.get(c.scale, c.scale))
     return rows, used

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from anyascii import anyascii
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
@@ -102,6 +104,7 @@ def _rows(session: Session, table: Table, column: str, ids: Sequence[int], names
     return rows
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 _PARTIAL_VISIT_FIELDS = ("date", "type", "clinician", "status", "weight_kg")
 _PARTIAL_SCORE_FIELDS = ("penn_frequency", "penn_severity")
 _NO_SCORES = VisitScores()
@@ -119,9 +122,14 @@ def details_from_values(values: Sequence[Any]) -> PatientDetails:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, so 'nunez' finds Núñez on SQLite and PostgreSQL alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Names as typed on any keyboard: 'lukasik' finds Łukasik, 'oyvind' Øyvind, 'nunez' Núñez, 'strasse' Straße.
+
+    Letters are transliterated to ASCII (anyascii, which knows Ł, Ø, ß and other scripts that have no accent
+    to strip), lower-cased, and every run of other characters becomes one space: "Abdi, Nadia" (as the list
+    shows a name) is the words "abdi nadia". The stored search key, the query and the list's order all use it.
+    """
+    plain = anyascii(unicodedata.normalize("NFC", text)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
 def search_key(details: PatientDetails) -> str:

@@ -139,6 +139,9 @@ def check_login(session: Session, name: str, password: str, now: dt.datetime | N
         audit.record(session, audit.Change("login_failed", "user", row.name,
                                            after={"reason": "wrong password", "failures": failures}), actor)
         return "wrong user name or password"
+    if row.disabled_at is not None:  # said only after the password matched: no guessing who exists
+        audit.record(session, audit.Change("login_failed", "user", row.name, after={"reason": "disabled"}), actor)
+        return f"the user {row.name} is disabled; a clinician can enable it again"
     if row.failed_logins:
         session.execute(update(USER).where(USER.c.id == row.id).values(failed_logins=0, last_failed_at=None))
     audit.record(session, audit.Change("login", "user", row.name), actor)

@@ -24,7 +24,7 @@ from assess.record.errors import DatabaseError
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
 # spares start-up the import of Alembic when the schema is already current (the common case).
-SCHEMA_REVISION = "0006_worklist"
+SCHEMA_REVISION = "0008_search_fold"
 
 
 def default_database_path() -> Path:

@@ -109,6 +109,10 @@ class GoalRow(Base):
     importance: Mapped[int | None]
     difficulty: Mapped[int | None]
     baseline: Mapped[int]
+    # A goal given up (no longer relevant) stays for the scores it has; the exchange format has no word for
+    # it, so an export still lists the goal (its scores name it) and the withdrawal stays in this clinic.
+    withdrawn_on: Mapped[dt.date | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     patient: Mapped[Patient] = relationship(back_populates="goals")
 
@@ -353,6 +357,8 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A user who left keeps their name in the audit trail; disabled, they can no longer log in.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEventRow(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,12 +14,22 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QVBoxLayout,
     QWidget,
 )
 
+from assess.record.errors import AssessError
 from assess.reports.content import Clinic
 from assess.scoring.muscles import MUSCLE_GROUPS
+from assess.services.clinic import (
+    clinic_letterhead,
+    hidden_muscle_groups,
+    set_clinic_letterhead,
+    set_hidden_muscle_groups,
+)
+from assess.storage.db import Database
+from assess.ui import messages
 
 
 class ClinicSettingsDialog(QDialog):
@@ -72,3 +84,22 @@ class ClinicSettingsDialog(QDialog):
             letterhead: Clinic) -> tuple[frozenset[str], Clinic] | None:
         dialog = cls(parent, hidden, letterhead)
         return (dialog.hidden(), dialog.letterhead()) if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def edit_clinic_settings(window: QMainWindow, db: Database) -> None:
+    """Clinic settings… of the Patient menu: asked, then saved against the values read (another workstation's
+    change in between is refused, not overwritten)."""
+    with db.transaction() as session:
+        hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
+    chosen = ClinicSettingsDialog.ask(window, hidden, letterhead)
+    if chosen is None:
+        return
+    try:
+        with db.transaction() as session:
+            set_hidden_muscle_groups(session, chosen[0], expected=hidden)
+            set_clinic_letterhead(session, chosen[1], expected=letterhead)
+    except AssessError as error:
+        messages.show_error(window, "Clinic settings not saved", error)
+        return
+    window.statusBar().showMessage(f"Clinic settings saved {dt.datetime.now():%H:%M:%S}; exams opened from now "
+                                   "on use them")

@@ -46,12 +46,15 @@ class ExamGrid(QTableView):
         self.stack = stack
         self.help_line = HelpLine()
         self._order = "pairs"
+        self.read_only_note = "This visit is signed and cannot be changed; a correction is an addendum."
         self._held: tuple[CellKey, KeyRule, QPersistentModelIndex] | None = None
         self._number: tuple[CellKey, str, QPersistentModelIndex] | None = None  # a number being typed
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(HOLD_MS)
         self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
+        if model.parent() is None:
+            model.setParent(self)  # the model lives as long as the grid that paints it
         self.setModel(model)
         self.setItemDelegate(ExamDelegate(self))
         self.setObjectName("exam_grid")
@@ -164,10 +167,10 @@ class ExamGrid(QTableView):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         try:
-            parse_value(COLUMNS[index.column()][0], text)
+            value = parse_value(COLUMNS[index.column()][0], text)
         except ValueError as error:
             return str(error)
-        return None
+        return self.exam.conflict(self.exam.key_at(index), value)
 
     def commit_text(self, index: Index, text: Any) -> bool:
         if not index.isValid() or not self.exam.flags(index) & Qt.ItemFlag.ItemIsEditable:
@@ -288,7 +291,7 @@ class ExamGrid(QTableView):
         typing = key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Space) or (
             bool(text) and text.isprintable())
         if typing and not editable:
-            self.help_line.warn("This visit is signed and cannot be changed; a correction is an addendum.")
+            self.help_line.warn(self.read_only_note)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.commit_text(index, "")
         elif key == Qt.Key.Key_Space:
@@ -353,6 +356,9 @@ class ExamGrid(QTableView):
     # --- help line -------------------------------------------------------------------------------
     def currentChanged(self, current: Index, previous: Index) -> None:  # noqa: N802
         super().currentChanged(current, previous)
+        header = self.horizontalHeader()
+        if isinstance(header, ExamHeader):
+            header.set_current_column(current.column() if current.isValid() else -1)
         if self._held is not None and self.plain(self._held[2]) != current:
             self._finish_held(self._held[1].grade, move=False)
         if self._number is not None and self.plain(self._number[2]) != current:

@@ -13,9 +13,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from assess.record import palette
 from assess.record.domain import Finding, Visit
+from assess.scoring.arrows import arrow
 from assess.scoring.change import direction
 from assess.scoring.muscles import GROUPS_BY_CODE, MUSCLE_GROUPS, SIDES, group_name, group_sort_key
 from assess.scoring.scales import FINDING_MEASURES, MAS, MRC, REFLEX, TARDIEU_X, NumericScale, OrdinalScale
+from assess.scoring.tardieu import r1_beyond_r2
 
 Index = QModelIndex | QPersistentModelIndex
 CellKey = tuple[str, str, str]  # (muscle group, side, field of Finding)
@@ -47,10 +49,11 @@ HELP_ROLE = Qt.ItemDataRole.UserRole + 1  # the help line's text for the cell
 PENDING_ROLE = Qt.ItemDataRole.UserRole + 2  # True while a copied value awaits confirmation
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 3  # "better" / "worse" / "same" / None
 
-# Colour and shape together (UX.md), the same pair as the patient view: ▼ better, ▲ worse.
+# Shape and colour together (UX.md), as in the patient view and the report (assess.scoring.arrows): the arrow
+# follows the number, the colour says better (blue) or worse (orange).
 BETTER, WORSE, COPIED = QColor(palette.BETTER), QColor(palette.WORSE), QColor("#8a8a8a")
 MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
-MARKS = {"better": "▼", "worse": "▲"}
+COLOURED = frozenset({"better", "worse"})
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,7 @@ class ExamGridModel(QAbstractTableModel):
                 return self._typing[1]
             if value is None:
                 return ""
-            mark = MARKS.get(self._change(key, value) or "", "") if not pending else ""
+            mark = "" if pending or field not in CHANGE_FIELDS else arrow(field, self.previous_value(key), value)
             return f"{format_value(field, value)} {mark}".rstrip()
         if role == Qt.ItemDataRole.EditRole:
             return value
@@ -300,7 +303,7 @@ class ExamGridModel(QAbstractTableModel):
             if pending:
                 return QBrush(COPIED)
             change = self._change(key, value)
-            if change in MARKS:
+            if change in COLOURED:
                 return QBrush(BETTER if change == "better" else WORSE)
             return None
         if role == Qt.ItemDataRole.BackgroundRole and field == "mas" and value is not None and not pending:
@@ -329,8 +332,20 @@ class ExamGridModel(QAbstractTableModel):
             parsed = parse_value(key[2], value)
         except ValueError:
             return False
+        if self.conflict(key, parsed):
+            return False
         self.set_cell_states({key: CellState(parsed)})
         return True
+
+    def conflict(self, key: CellKey, value: Value) -> str | None:
+        """Why a valid value cannot stand beside the cell's neighbours (Tardieu R1 beyond R2), or None."""
+        if key[2] not in ("tardieu_r1", "tardieu_r2"):
+            return None
+        other = "tardieu_r2" if key[2] == "tardieu_r1" else "tardieu_r1"
+        state = self.cell_state((key[0], key[1], other))
+        beside = None if state.pending else state.value
+        r1, r2 = (value, beside) if key[2] == "tardieu_r1" else (beside, value)
+        return r1_beyond_r2(None if r1 is None else float(r1), None if r2 is None else float(r2))
 
     # --- derived ---------------------------------------------------------------------------------
     def _change(self, key: CellKey, value: Value | None) -> str | None:
@@ -356,7 +371,9 @@ class ExamGridModel(QAbstractTableModel):
             return f"{text} (copied from {self._previous_date}; Space confirms, or type today's value)"
         before = self.previous_value(key)
         if before is not None and field in CHANGE_FIELDS and value is not None and value != before:
-            return f"{text} (was {format_value(field, before)} on {self._previous_date})"
+            change = self._change(key, value)
+            said = f": {change}" if change in COLOURED else ""
+            return f"{text} (was {format_value(field, before)} on {self._previous_date}{said})"
         return text
 
 

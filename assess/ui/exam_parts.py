@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assess.scoring.arrows import ANGLE_NOTE, LEGEND
 from assess.ui.exam_model import BETTER, COLUMN_TITLES, COLUMNS, ORDINAL, WORSE, Index
 
 if TYPE_CHECKING:
@@ -151,6 +152,14 @@ class ExamHeader(QHeaderView):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setHighlightSections(True)
+        self._current = -1  # the grid's current column, told by the grid (see set_current_column)
+
+    def set_current_column(self, column: int) -> None:
+        """Bold follows the cursor. The whole header repaints: a scale's title spans two sections, and
+        repainting only the sections Qt marks would leave the other half of the old title bold."""
+        if column != self._current:
+            self._current = column
+            self.viewport().update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
@@ -180,8 +189,7 @@ class ExamHeader(QHeaderView):
             return
         name, side = COLUMNS[logical]
         partner = logical + 1 if side == "left" else logical - 1
-        selection = self.selectionModel()
-        current = selection.currentIndex().column() if selection is not None else -1
+        current = self._current
         half = rect.height() // 2
         top = QRect(rect.left(), rect.top(), rect.width(), half)
         bottom = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
@@ -193,11 +201,12 @@ class ExamHeader(QHeaderView):
 
 
 def exam_legend(last_visit: dt.date | None) -> QLabel:
-    """What the marks in the grid mean: shape and colour of change, grey for a copy."""
+    """What the marks in the grid mean: the arrow follows the number, the colour says better or worse."""
     since = f" {last_visit}" if last_visit else " the last visit"
-    legend = QLabel(f"<span style='color:{BETTER.name()}'>▼ better</span>&nbsp;&nbsp;"
-                    f"<span style='color:{WORSE.name()}'>▲ worse</span> than{since} (angles: by 10° or more)"
+    legend = QLabel(f"▲ higher, ▼ lower than{since}: <span style='color:{BETTER.name()}'>blue better</span>, "
+                    f"<span style='color:{WORSE.name()}'>orange worse</span> ({ANGLE_NOTE})"
                     " · <i>grey italic</i>: copied, not yet confirmed — saved only once confirmed")
     legend.setWordWrap(True)
     legend.setAccessibleName("Legend of the exam grid")
+    legend.setAccessibleDescription(f"{LEGEND}; {ANGLE_NOTE}. Grey italic: copied, not yet confirmed.")
     return legend

@@ -100,6 +100,8 @@ class GoalDialog(QDialog):
         self.text.textChanged.connect(self._on_text_changed)
         if initial is not None:
             self._fill(initial)
+            self.goal_id.setReadOnly(True)  # the goal's identity: its scores at visits name it
+            self.goal_id.setAccessibleDescription("The goal's id, named by its scores; it cannot be changed")
         self._on_text_changed()
 
     @classmethod

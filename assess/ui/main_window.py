@@ -30,23 +30,24 @@ from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.alerts import alerts
 from assess.services.clinic import (
-    clinic_letterhead,
     hidden_muscle_groups,
-    set_clinic_letterhead,
-    set_hidden_muscle_groups,
 )
+from assess.services.goals import withdrawn_goals
 from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui import ehr_export
 from assess.ui.about import add_help_menu
+from assess.ui.goal_actions import goal_action
 from assess.ui.messages import show_error
 from assess.ui.patient_dialog import PatientDialog
 from assess.ui.patient_list import PatientList
 from assess.ui.patient_view import PatientView
 from assess.ui.settings import Settings
 from assess.ui.treatment_actions import TreatmentActions
+from assess.ui.users_dialog import manage_users
+from assess.ui.window_keys import WindowKeys
 from assess.ui.worklist_view import WorklistView
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
 OTHER_TREATMENTS = ("therapy", "orthosis", "oral_medication", "itb_pump", "sdr", "surgery")
 DEMO_PATIENTS = 40
+MIN_PAGE_WIDTH = 800
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +100,9 @@ class MainWindow(QMainWindow):
         self.patient_page.addWidget(self.welcome)
         self.patient_page.addWidget(self.view)
         self.tabs = QTabWidget()
+        # Set, so a hidden exam tab's width (the exam gets the whole window) never widens the patient tab that
+        # shares the window with the patient list: on a 1280-pixel screen both fit.
+        self.tabs.setMinimumWidth(MIN_PAGE_WIDTH)
         self.tabs.setTabsClosable(True)
         self.tabs.addTab(self.patient_page, "Patient")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -110,6 +115,8 @@ class MainWindow(QMainWindow):
         self.view.treatment_edit_requested.connect(self.edit_treatment)
         self.view.toxin_requested.connect(lambda: self.add_treatment("botulinum_toxin"))
         self.view.goal_requested.connect(self.add_goal)
+        self.view.goal_edit_requested.connect(lambda goal: goal_action(self, "edit", goal))
+        self.view.goal_withdraw_requested.connect(lambda goal: goal_action(self, "withdraw", goal))
         self.view.edit_requested.connect(self.edit_patient)
         menu = QMenu(self)
         for kind in OTHER_TREATMENTS:
@@ -146,11 +153,13 @@ class MainWindow(QMainWindow):
         patient.addSeparator()
         self._action(patient, "Load &demo patients", None, self.load_demo)
         self._action(patient, "Clinic &settings…", None, self.edit_clinic_settings)
+        self._action(patient, "&Users…", None, lambda: manage_users(self, self.db))
         self._action(patient, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         visit = bar.addMenu("&Visit")
         self._action(visit, "&New visit today", "Ctrl+N", self.new_visit)
         self._action(visit, "New visit on &another day…", "Ctrl+Shift+N", self.new_visit_on_day)
         self._action(visit, "&Close tab", "Ctrl+W", lambda: self._on_tabs_close_requested(self.tabs.currentIndex()))
+        self.keys = WindowKeys(self, view_menu=self.menuBar().addMenu("Vie&w"))
         treatment = bar.addMenu("&Treatment")
         self._action(treatment, "Botulinum &toxin session…", "Ctrl+T", lambda: self.add_treatment("botulinum_toxin"))
         for kind in OTHER_TREATMENTS:
@@ -220,17 +229,19 @@ class MainWindow(QMainWindow):
         self.patients.search.setFocus()
         self.patients.search.selectAll()
 
-    def open_patient(self, mrn: str) -> None:
+    def open_patient(self, mrn: str, show: bool = True) -> None:
+        """Show the patient's record; `show=False` refreshes it behind the exam tab the user stays on."""
         try:
             with self.db.transaction() as session:
                 record = patient_history(session, mrn)
+                withdrawn = withdrawn_goals(session, mrn)
         except AssessError as error:
             show_error(self, "Cannot open the patient", error)
             self.settings.forget_recent(mrn)
             self._refresh_recent()
             return
         self.mrn = mrn
-        self.view.show_record(record)
+        self.view.show_record(record, withdrawn=withdrawn)
         try:
             with self.db.transaction() as session:
                 self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))
@@ -239,9 +250,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Alerts could not be worked out: {error}")
         self.patient_page.setCurrentWidget(self.view)
         self.tabs.setTabText(0, record.display_name)
+        if not show:
+            return
         self.tabs.setCurrentIndex(0)
         self.settings.add_recent(mrn)
         self._refresh_recent()
+        self.keys.focus_page()  # Enter in the search opens the patient: the keys (Ctrl+E, Ctrl+N...) act on it
 
     def _refresh_recent(self) -> None:
         self.recent.clear()
@@ -369,18 +383,19 @@ class MainWindow(QMainWindow):
         editor.visit_saved.connect(self._on_editor_visit_saved)
         index = self.tabs.addTab(editor, f"{mrn} · {day} {words(visit_type)}")
         self.tabs.setCurrentIndex(index)
-        editor.setFocus()
         return editor
 
     def _on_editor_visit_saved(self, mrn: str) -> None:
         self.patients.refresh()
         if mrn == self.mrn:
-            self.open_patient(mrn)
-            self.tabs.setCurrentWidget(self.sender())  # type: ignore[arg-type]
+            # Refreshed behind the exam: no tab switch there and back (the patient list would show for a moment
+            # and widen the window), and the field the save key was pressed in keeps the keys.
+            self.open_patient(mrn, show=False)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
+        self.keys.tab_changed()  # the one place a tab that becomes current gets the keys
 
     def _on_tabs_close_requested(self, index: int) -> None:
         if index <= 0:
@@ -446,26 +461,11 @@ class MainWindow(QMainWindow):
         if self.mrn is None:
             self.statusBar().showMessage("Open a patient first (Ctrl+F to search).")
             return
-        if not report_export.ensure_letterhead(self, self.db):
-            return
-        out = report_export.choose_report_file(self, self.mrn)
-        if out is None:
-            return
-        progress = report_export.progress_dialog(self)
-        self.report_worker = report_export.ReportWorker(self.db, self.mrn, out, dt.date.today())
-
-        def written(path: str, draft: bool) -> None:
-            progress.close()
-            self.statusBar().showMessage(f"Report written to {path} {_now()}")
-            report_export.offer_to_open(self, path, draft)
-
-        def failed(message: str) -> None:
-            progress.close()
-            show_error(self, "Report not written", AssessError(message))
-
-        self.report_worker.written.connect(written)
-        self.report_worker.failed.connect(failed)
-        self.report_worker.start()
+        worker = report_export.start_report(self, self.db, self.mrn, self.statusBar().showMessage,
+                                            lambda message: show_error(self, "Report not written",
+                                                                       AssessError(message)))
+        if worker is not None:
+            self.report_worker = worker
 
     def open_due_list(self) -> None:
         self.patient_page.setCurrentWidget(self.welcome)
@@ -479,21 +479,9 @@ class MainWindow(QMainWindow):
         self.view.pages.setCurrentIndex(0)
 
     def edit_clinic_settings(self) -> None:
-        from assess.ui.clinic_dialog import ClinicSettingsDialog
+        from assess.ui.clinic_dialog import edit_clinic_settings
 
-        with self.db.transaction() as session:
-            hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
-        chosen = ClinicSettingsDialog.ask(self, hidden, letterhead)
-        if chosen is None:
-            return
-        try:
-            with self.db.transaction() as session:
-                set_hidden_muscle_groups(session, chosen[0], expected=hidden)
-                set_clinic_letterhead(session, chosen[1], expected=letterhead)
-        except AssessError as error:
-            show_error(self, "Clinic settings not saved", error)
-            return
-        self.statusBar().showMessage(f"Clinic settings saved {_now()}; exams opened from now on use them")
+        edit_clinic_settings(self, self.db)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.

@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from assess.record.domain import VISIT_TYPES
 from assess.record.labels import words
+from assess.ui.treatment_dialog import DateField
 
 
 class NewVisitDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New visit")
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = DateField(QDate.currentDate())  # Tab enters and leaves it like any field
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setCalendarPopup(True)
         self.day.setMaximumDate(QDate.currentDate())

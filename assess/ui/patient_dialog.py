@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,13 +43,14 @@ class PatientDialog(QDialog):
         self.mrn = self._line("MRN", "Medical record number")
         self.family_name = self._line("Family name", "Family name")
         self.given_name = self._line("Given name", "Given name")
-        self.birth_date = QDateEdit()
-        self.birth_date.setDisplayFormat("yyyy-MM-dd")
-        self.birth_date.setCalendarPopup(True)
-        self.birth_date.setMaximumDate(QDate.currentDate())
-        self.birth_date.setAccessibleName("Birth date")
+        # Typed, never pre-set: a default date (or diagnosis) would be saved unnoticed as the patient's own.
+        self.birth_date = self._line("Birth date", "YYYY-MM-DD")
+        self.birth_date.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?"),
+                                                                 self.birth_date))
         self.sex = self._combo("Sex", [(words(s) if s != "unknown" else "unknown", s) for s in SEXES])
         self.diagnosis = self._combo("Diagnosis", [(words(d), d) for d in DIAGNOSES])
+        self.diagnosis.setPlaceholderText("choose…")
+        self.diagnosis.setCurrentIndex(-1)
         self.diagnosis_note = self._line("Diagnosis note", "Cause, type, e.g. spastic diplegia")
         self.gmfcs = self._combo("GMFCS", [("not classified", None)]
                                  + [(f"{g.label} – {g.meaning}", g.label) for g in GMFCS.grades])
@@ -94,6 +95,8 @@ class PatientDialog(QDialog):
         layout.addLayout(error_row)
         layout.addWidget(buttons)
         self._fill(initial)
+        # Editing, the MRN and names are who the patient is and seldom change: start on the first field that does.
+        (self.diagnosis_note if initial else self.mrn).setFocus()
 
     @classmethod
     def ask(cls, parent: QWidget | None, initial: PatientDetails | None, save: SaveDetails,
@@ -135,13 +138,12 @@ class PatientDialog(QDialog):
 
     def _fill(self, initial: PatientDetails | None) -> None:
         if initial is None:
-            self.birth_date.setDate(QDate.currentDate().addYears(-10))
             self.sex.setCurrentIndex(SEXES.index("unknown"))
             return
         self.mrn.setText(initial.mrn)
         self.family_name.setText(initial.family_name)
         self.given_name.setText(initial.given_name)
-        self.birth_date.setDate(QDate(initial.birth_date.year, initial.birth_date.month, initial.birth_date.day))
+        self.birth_date.setText(initial.birth_date.isoformat())
         self.sex.setCurrentIndex(max(0, self.sex.findData(initial.sex)))
         if self.diagnosis.findData(initial.diagnosis) < 0:  # a clinic's own x- diagnosis
             self.diagnosis.addItem(words(initial.diagnosis), initial.diagnosis)
@@ -171,14 +173,13 @@ class PatientDialog(QDialog):
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
-        born = self.birth_date.date()
         contact = None
         pcp_values = {name: text(self.pcp[name]) for name in _PCP_FIELDS}
         if any(pcp_values.values()):
             contact = Contact(pcp_values["name"] or "", *(pcp_values[n] for n in _PCP_FIELDS[1:]))
         return PatientDetails(
             mrn=self.mrn.text().strip(), family_name=self.family_name.text().strip(),
-            given_name=self.given_name.text().strip(), birth_date=dt.date(born.year(), born.month(), born.day()),
+            given_name=self.given_name.text().strip(), birth_date=self.birth_day() or dt.date.min,
             sex=self.sex.currentData(), diagnosis=self.diagnosis.currentData(),
             diagnosis_note=text(self.diagnosis_note), gmfcs=self.gmfcs.currentData(), primary_care=contact,
             other_medicines=text(self.other_medicines),
@@ -198,7 +199,30 @@ class PatientDialog(QDialog):
         self.errors[key].show()
         self.error_fields[key].setFocus()
 
+    def birth_day(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.birth_date.text().strip())
+        except ValueError:
+            return None
+
+    def _missing(self) -> tuple[str, str] | None:
+        """The first field (in the form's order) it cannot save without, with what to do."""
+        for key in ("mrn", "family_name", "given_name"):
+            if not getattr(self, key).text().strip():
+                return key, "Required."
+        if self.birth_day() is None:
+            return "birth_date", ("Required: type the birth date as YYYY-MM-DD, e.g. 2017-03-02." if
+                                  not self.birth_date.text().strip() else
+                                  f"'{self.birth_date.text()}' is not a date: type it as YYYY-MM-DD, e.g. 2017-03-02.")
+        if self.diagnosis.currentIndex() < 0:
+            return "diagnosis", "Required: choose the diagnosis."
+        return None
+
     def _on_buttons_accepted(self) -> None:
+        missing = self._missing()
+        if missing is not None:
+            self._show_error(*missing)
+            return
         details = self.details()
         try:
             self._save(details)

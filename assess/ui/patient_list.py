@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -32,7 +32,7 @@ class PatientListModel(RowsTableModel[PatientSummary]):
                     words(p.diagnosis) + (f", GMFCS {p.gmfcs}" if p.gmfcs else ""),
                     p.last_visit.isoformat() if p.last_visit else "—")[column]
         if role == SORT_ROLE:
-            return (p.display_name.casefold(), p.mrn, p.birth_date, p.diagnosis,
+            return (p.sort_key, p.mrn, p.birth_date, p.diagnosis,
                     p.last_visit.toordinal() if p.last_visit else 0)[column]
         if role == MRN_ROLE:
             return p.mrn
@@ -46,6 +46,15 @@ class _SearchBox(QLineEdit):
     """Down arrow moves into the results, so the list is driven from the keyboard."""
 
     down_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+E and Ctrl+K are the window's (edit patient...), not the line editor's end-of-line and kill keys.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.modifiers() == Qt.KeyboardModifier.ControlModifier
+                and event.key() in (Qt.Key.Key_E, Qt.Key.Key_K, Qt.Key.Key_N, Qt.Key.Key_T, Qt.Key.Key_D)):
+            event.ignore()
+            return False
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Down:

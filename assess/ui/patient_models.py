@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,17 +26,18 @@ from assess.record.domain import (
     treatment_date,
 )
 from assess.record.labels import words
+from assess.scoring.arrows import arrow, change_mark
 from assess.scoring.change import FindingChange, ScaleChange, toxin_sessions, worsening_history
 from assess.scoring.gas import goal_weight, goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, muscle_name
 from assess.scoring.worsening import describe_wearing_off
+from assess.services.goals import Withdrawal
 from assess.ui.table_model import DISPLAY, Index, RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-# Colour and shape together (UX.md): ▼ better in blue, ▲ worse in orange — a colour-blind-safe pair.
+# Shape and colour together (UX.md, assess.scoring.arrows): ▲/▼ follow the number; blue better, orange worse.
 BETTER, WORSE = QColor(palette.BETTER), QColor(palette.WORSE)
 MAS_BACKGROUNDS = {grade: QBrush(QColor(colour)) for grade, colour in palette.MAS_COLOURS.items()}
-MARKS = {"better": " ▼", "worse": " ▲", "same": "", "changed": " ≠", "new": ""}
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,11 @@ SCALES = (("mas", "MAS"), ("tardieu_r1", "R1"), ("prom", "PROM"))
 
 
 class LatestFindingsModel(RowsTableModel[str]):
-    """One row per muscle group; for each scale a left and a right column, value with ▲/▼."""
+    """One row per muscle group: when it was last examined, then for each scale a left and a right column,
+    value with ▲/▼ (a side examined on another day says so in its cell's tooltip and the Examined column)."""
 
-    HEADERS = ("Muscle group",) + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
+    EXAMINED = 1
+    HEADERS = ("Muscle group", "Examined") + tuple(f"{title} {side}" for _, title in SCALES for side in ("L", "R"))
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,11 +144,20 @@ class LatestFindingsModel(RowsTableModel[str]):
         self._cells = {(c.muscle_group, c.side): c for c in changes}
         self.set_rows(list(dict.fromkeys(c.muscle_group for c in changes)))
 
+    def examined(self, row: int) -> str:
+        """'2025-06-09', or 'L 2025-03-02' and 'R 2025-06-09' on two lines when the sides were last examined
+        on different days."""
+        group = self.row(row)
+        days = {side: cell.date for side in ("left", "right") if (cell := self._cells.get((group, side)))}
+        if len(set(days.values())) <= 1:
+            return next(iter(days.values())).isoformat() if days else ""
+        return "\n".join(f"{side[0].upper()} {day}" for side, day in days.items())
+
     def change_at(self, row: int, column: int) -> ScaleChange | None:
-        if column == 0:
+        if column <= self.EXAMINED:
             return None
-        scale, _ = SCALES[(column - 1) // 2]
-        side = ("left", "right")[(column - 1) % 2]
+        scale, _ = SCALES[(column - 2) // 2]
+        side = ("left", "right")[(column - 2) % 2]
         cell = self._cells.get((self.row(row), side))
         return cell.change(scale) if cell else None
 
@@ -155,12 +167,15 @@ class LatestFindingsModel(RowsTableModel[str]):
         group = self.row(index.row())
         if index.column() == 0:
             return group_name(group) if role in (DISPLAY, SORT_ROLE) else None
+        if index.column() == self.EXAMINED:
+            return self.examined(index.row()) if role in (DISPLAY, SORT_ROLE) else None
         change = self.change_at(index.row(), index.column())
         if change is None:
             return None
         value = f"{change.current:g}°" if isinstance(change.current, float) else str(change.current)
         if role == DISPLAY:
-            return value + MARKS[change.direction]
+            mark = arrow(change.scale, change.previous, change.current)
+            return f"{value} {mark}" if mark else value
         if role == Qt.ItemDataRole.BackgroundRole and change.scale == "mas":
             return MAS_BACKGROUNDS.get(str(change.current))
         if role == Qt.ItemDataRole.ForegroundRole and change.direction in ("better", "worse"):
@@ -169,32 +184,43 @@ class LatestFindingsModel(RowsTableModel[str]):
             if change.previous is None:
                 return "First examination of this scale"
             before = f"{change.previous:g}°" if isinstance(change.previous, float) else change.previous
-            return f"{change.direction}: was {before} on {change.previous_date}"
+            return f"{change_mark(change) or change.direction}: was {before} on {change.previous_date}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
 
 class GoalsModel(RowsTableModel[Goal]):
-    TEXT, SET_ON, WEIGHT, BASELINE, LATEST = range(5)
-    HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score")
+    TEXT, SET_ON, WEIGHT, BASELINE, LATEST, STATUS = range(6)
+    HEADERS = ("Goal", "Set on", "Weight", "Baseline", "Latest score", "Status")
 
     def __init__(self) -> None:
         super().__init__()
         self._record: PatientRecord | None = None
+        self._withdrawn: Mapping[str, Withdrawal] = {}
 
-    def set_record(self, record: PatientRecord) -> None:
+    def set_record(self, record: PatientRecord, withdrawn: Mapping[str, Withdrawal] | None = None) -> None:
         self._record = record
+        self._withdrawn = withdrawn or {}
         self.set_rows(record.goals)
 
+    def withdrawal(self, goal: Goal) -> Withdrawal | None:
+        return self._withdrawn.get(goal.id)
+
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or self._record is None or role != DISPLAY:
+        if not index.isValid() or self._record is None:
             return None
         goal = self.row(index.row())
+        gone = self._withdrawn.get(goal.id)
+        if role == Qt.ItemDataRole.ForegroundRole and gone is not None:
+            return QBrush(QColor("#6b6b6b"))
+        if role != DISPLAY:
+            return None
         scores = [(v.date, s.score) for v in self._record.visits for s in v.goal_scores if s.goal == goal.id]
         latest = f"{scores[-1][1]:+d} on {scores[-1][0]}" if scores else "not scored"
+        status = f"withdrawn {gone.on}: {gone.reason}" if gone else "active"
         return (goal.text, goal.set_on.isoformat(), f"{goal_weight(goal):g}", f"{goal.baseline:+d}",
-                latest)[index.column()]
+                latest, status)[index.column()]
 
 
 def t_scores(record: PatientRecord) -> list[tuple[dt.date, float, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QThread, QUrl, Signal
@@ -136,3 +137,30 @@ def progress_dialog(parent: QWidget) -> QProgressDialog:
     progress.setWindowTitle("Export report")
     progress.setMinimumDuration(300)
     return progress
+
+
+def start_report(parent: QWidget, db: Database, mrn: str, say: Callable[[str], None],
+                 failed: Callable[[str], None]) -> ReportWorker | None:
+    """Export report…: the letterhead first (asked once), then the file, then the PDF built off the window's
+    thread with progress; `say` reports where it was written, `failed` why not. None when nothing was started."""
+    if not ensure_letterhead(parent, db):
+        return None
+    out = choose_report_file(parent, mrn)
+    if out is None:
+        return None
+    progress = progress_dialog(parent)
+    worker = ReportWorker(db, mrn, out, dt.date.today())
+
+    def written(path: str, draft: bool) -> None:
+        progress.close()
+        say(f"Report written to {path} {dt.datetime.now():%H:%M:%S}")
+        offer_to_open(parent, path, draft)
+
+    def not_written(message: str) -> None:
+        progress.close()
+        failed(message)
+
+    worker.written.connect(written)
+    worker.failed.connect(not_written)
+    worker.start()
+    return worker

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -56,6 +57,7 @@ class ToxinSessionDialog(QDialog):
         self._details = details
         self._weight = weight_kg
         self.result_session: ToxinSession | None = None
+        self.prefilled = ""
         self.errors = form.FieldErrors()
         self.date = form.date_edit("Session date")
         self.product = form.choice_edit("Product", TOXIN_PRODUCTS, True, "choose… (units differ between products)")
@@ -80,10 +82,23 @@ class ToxinSessionDialog(QDialog):
             signal.connect(self._update_totals)
         if initial is None:
             self.model.set_rows([InjectionRow()])
+            self._prefill_from(earlier)
         else:
             for name, widget in self._fields.items():
                 form.set_field_value(widget, getattr(initial, name))
             self.model.set_rows([InjectionRow(i.muscle, i.side, i.units, i.sites) for i in initial.injections])
+
+    def _prefill_from(self, earlier: Sequence[ToxinSession]) -> None:
+        """A new session starts with the product and dilution of the patient's last one (most clinics keep them)."""
+        if not earlier:
+            return
+        last = max(earlier, key=lambda t: t.date)
+        form.set_field_value(self.product, last.product)
+        if last.dilution_units_per_ml is not None:
+            form.set_field_value(self.dilution, last.dilution_units_per_ml)
+        self.prefilled = f"Product and dilution as at the last session ({last.date})"
+        self.product.setToolTip(self.prefilled)
+        self.product.setAccessibleDescription(self.prefilled)
 
     @classmethod
     def ask(cls, parent: QWidget | None, details: PatientDetails, weight_kg: float | None,
@@ -135,17 +150,21 @@ class ToxinSessionDialog(QDialog):
             top.addWidget(self.errors.wrap(key, widget), i // 2, i % 2 * 2 + 1)
         top.setColumnStretch(3, 1)
         rows = QHBoxLayout()
-        for text, keys, slot in (("Add row", "Ctrl+Enter", self.add_row), ("Other side", "Ctrl+D", self.add_other_side),
-                                 ("Remove row", "Delete", self.remove_row)):
+        # Ctrl+Enter saves, as in every dialog of assess; rows have keys of their own.
+        for text, keys, slot, tip in (
+                ("Add row", "Ctrl+I", self.add_row, "A new empty row, its muscle cell open"),
+                ("Other side", "Ctrl+D", self.add_other_side, "The muscle on the other side, same units and sites"),
+                ("Copy row", "Ctrl+Shift+D", self.copy_row, "A copy of the row, units and sites, for another muscle"),
+                ("Remove row", "Delete", self.remove_row, "Remove the current row")):
             button = QPushButton(f"{text}  ({keys})")
             button.setAccessibleName(text)
+            button.setAccessibleDescription(f"{tip} ({keys})")
             button.setAutoDefault(False)
             button.clicked.connect(slot)
             rows.addWidget(button)
+            if keys != "Delete":
+                QShortcut(QKeySequence(keys), self, slot)
         rows.addStretch(1)
-        for keys, slot in (("Ctrl+Return", self.add_row), ("Ctrl+Enter", self.add_row),
-                           ("Ctrl+D", self.add_other_side)):
-            QShortcut(QKeySequence(keys), self, slot)
         totals = QHBoxLayout()
         totals.setSpacing(24)
         self.total.setStyleSheet("font-weight: bold;")
@@ -185,6 +204,7 @@ class ToxinSessionDialog(QDialog):
 
     def add_other_side(self) -> None:
         """The current row's muscle on the other side, same units and sites, ready to adjust the units."""
+        self._commit_open_editor()
         row = self.table.currentIndex().row()
         source = self.model.rows()[row] if row >= 0 else None
         if source is None or source.side not in SIDES:
@@ -192,6 +212,23 @@ class ToxinSessionDialog(QDialog):
         other = SIDES[1 - SIDES.index(str(source.side))]
         self.model.insert_row(row + 1, dataclasses.replace(source, side=other))
         self._start_editing(row + 1, UNITS)
+
+    def copy_row(self) -> None:
+        """The current row again under it, units and sites kept, its muscle cell open to type the other muscle."""
+        self._commit_open_editor()
+        row = self.table.currentIndex().row()
+        if row < 0:
+            return
+        self.model.insert_row(row + 1, dataclasses.replace(self.model.rows()[row], muscle=None))
+        self._start_editing(row + 1, MUSCLE)
+
+    def _commit_open_editor(self) -> None:
+        """Units still being typed in a cell count for a copy: the editor is closed and kept first."""
+        editor = self.table.indexWidget(self.table.currentIndex()) or self.focusWidget()
+        if editor is not None and editor.parent() is self.table.viewport():
+            delegate = self.table.itemDelegate()
+            delegate.commitData.emit(editor)
+            delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def remove_row(self) -> None:
         row = self.table.currentIndex().row()

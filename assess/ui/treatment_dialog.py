@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -65,8 +66,16 @@ def from_qdate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
+class DateField(QDateEdit):
+    """A date that Tab enters and leaves like any field; the arrow keys (Left/Right) move between its parts."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt's names
+        # QDateEdit's own Tab walks year, month, day and only then leaves: a keyboard trap in a form.
+        return QWidget.focusNextPrevChild(self, next)
+
+
 def date_edit(name: str, day: dt.date | None = None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day or dt.date.today()))
+    edit = DateField(to_qdate(day or dt.date.today()))
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setCalendarPopup(True)
     edit.setAccessibleName(name)
@@ -135,6 +144,8 @@ class FieldErrors:
         layout.addWidget(label)
         self.labels[key] = label
         self._focus[key] = focus or field
+        if isinstance(field, NumberBox):
+            field.refused.connect(lambda message, key=key: self.show(key, message))
         return box
 
     def clear(self) -> None:
@@ -262,7 +273,19 @@ def choice_edit(name: str, choices: tuple[str, ...], required: bool, placeholder
 
 
 class NumberBox(QDoubleSpinBox):
-    """A number without trailing zeros: "15 mg/day", "2.5 mg/day", "0.25 mg/day"."""
+    """A number without trailing zeros: "15 mg/day", "2.5 mg/day", "0.25 mg/day". A letter typed is refused
+    with a word (`refused`, shown under the field), never swallowed without a sign."""
+
+    refused = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        text = event.text()
+        if text and text.isprintable() and not (text.isdigit() or text in ".,-+ ") and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            self.refused.emit(f"'{text}' is not part of a number: type digits and a decimal point "
+                              f"({self.accessibleName()}).")
+            return
+        super().keyPressEvent(event)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802
         text = f"{value:.{self.decimals()}f}"

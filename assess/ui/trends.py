@@ -20,14 +20,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from assess.record.domain import PatientRecord
 from assess.reports.charts import GROUP_CHARTS, SIDE_STYLE
+from assess.scoring.chart_text import body_map_summary, body_map_table, trend_summary, trend_table
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.response import VISIT_SCORES
+from assess.ui.chart_values import ValuesTable
 
 # Combo data of the visit-level charts, told apart from muscle group codes.
 VISIT_PREFIX = "visit:"
@@ -76,6 +79,7 @@ class TrendsPanel(QWidget):
         self._frame: tuple[int, str] | None = None  # the record and scale whose frame is saved
         self._chart_background: Any = None
         self._group_artists: list[Any] = []  # drawn over the saved frame (animated)
+        self.chart_description = self.body_description = ""  # what the drawings say, in words (see _describe)
         self.what = QComboBox()
         self.what.setAccessibleName("What to chart: a muscle group or a visit score")
         self.chart = QComboBox()
@@ -107,9 +111,21 @@ class TrendsPanel(QWidget):
         body_caption = QLabel("Latest MAS of each muscle group.\nClick a region to chart that group.")
         body_caption.setStyleSheet("color: #555;")
         self.body_area.addWidget(body_caption)
+        # The drawing and, on its own page, its values as tables (the text alternative of chart and body map).
+        chart_page, values_page = QWidget(), QWidget()
+        chart_page.setLayout(self.chart_area)
+        self.chart_values = ValuesTable("Values of the chart", "Each examination day's values, as charted")
+        self.body_values = ValuesTable("Values of the body map", "The latest MAS grade of each muscle group")
+        values = QHBoxLayout(values_page)
+        values.addWidget(self.chart_values, 3)
+        values.addWidget(self.body_values, 2)
+        self.views = QTabWidget()
+        self.views.setAccessibleName("Chart, or its values as tables")
+        self.views.addTab(chart_page, "Chart")
+        self.views.addTab(values_page, "Values (table)")
         right = QVBoxLayout()
         right.addLayout(controls)
-        right.addLayout(self.chart_area, 1)
+        right.addWidget(self.views, 1)
         right.addWidget(self.legend)
         layout = QHBoxLayout(self)
         layout.addLayout(self.body_area)
@@ -158,7 +174,21 @@ class TrendsPanel(QWidget):
         else:
             self.what.setCurrentIndex(index)
 
+    def _describe(self) -> None:
+        """The text alternative: the chart's and the body map's values as tables and as one sentence each."""
+        if self.record is None:
+            return
+        group, chart = self.choice()
+        self.chart_values.show_rows(*trend_table(self.record, group, chart))
+        self.body_values.show_rows(*body_map_table(self.record.visits))
+        self.chart_description = trend_summary(self.record, group, chart)
+        self.body_description = body_map_summary(self.record.visits)
+        for canvas, text in ((self.canvas, self.chart_description), (self.body_canvas, self.body_description)):
+            if canvas is not None:
+                canvas.setAccessibleDescription(text)
+
     def _choice_changed(self) -> None:
+        self._describe()
         group, _chart = self.choice()
         self.chart.setEnabled(group is not None)
         self._dirty = True
@@ -189,6 +219,7 @@ class TrendsPanel(QWidget):
         self.axes = trend_axes(self.figure)
         self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
         self.canvas.setAccessibleName("Trend chart")
+        self.canvas.setAccessibleDescription(self.chart_description)
         self.canvas.setMinimumHeight(260)
         self.canvas.mpl_connect("resize_event", self._keep_margins)
         self.canvas.mpl_connect("draw_event", self._on_chart_drawn)
@@ -268,6 +299,7 @@ class TrendsPanel(QWidget):
             self.body_canvas.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
             self.body_canvas.mpl_connect("resize_event", self._body_resized)
             self.body_canvas.setAccessibleName("Body map: latest MAS of each muscle group; click to chart it")
+            self.body_canvas.setAccessibleDescription(self.body_description)
             self.body_canvas.mpl_connect("pick_event", self._on_region_picked)
             self.body_canvas.mpl_connect("draw_event", self._blit_overlays)
             self.body_area.insertWidget(0, self.body_canvas, 1)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assess.record.actor import ADDENDUM, allows
+from assess.record.actor import ADDENDUM, RECORD_VISIT, allows
 from assess.record.domain import Visit
 from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.record.labels import words
@@ -65,10 +65,12 @@ class VisitEditor(QWidget):
         if self.stored is not None:
             self.clinician = self.stored.clinician  # the examiner of a stored visit stays its author
         self.last_exam = context.last_exam
-        self.read_only = self.stored is not None and self.stored.status == "signed"
+        # A reader sees every exam and changes none: the same read-only editor, with its own banner.
+        self.viewer_only = not allows(db_role(db), RECORD_VISIT)
+        self.read_only = (self.stored is not None and self.stored.status == "signed") or self.viewer_only
         self.signature: Signature | None = None
         with db.transaction() as session:
-            if self.read_only:
+            if self.read_only and self.stored is not None and self.stored.status == "signed":
                 self.signature = visit_signature(session, mrn, visit_date, visit_type)
             self.addenda = [a for a in addenda(session, mrn) if a.record == "visit"
                             and (a.record_date, a.record_detail) == (visit_date, visit_type)] if self.stored else []
@@ -127,7 +129,8 @@ class VisitEditor(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.add_addendum)
         for action in bar.key_actions():
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Window-wide while this tab is shown (hidden tabs' keys sleep): Ctrl+S works from the tab bar too.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.banners = VisitBanners()
         self.banner, self.addenda_label = self.banners.banner, self.banners.addenda_label
@@ -467,15 +470,15 @@ class VisitEditor(QWidget):
         self.model.set_read_only(True)
         self.scores.set_read_only(True)
         self.details.set_read_only(True)
-        for widget in (self.copy_button, self.confirm_button, self.save_button):
-            widget.setEnabled(False)
-        self.save_action.setEnabled(False)
-        self.sign_action.setEnabled(False)
-        self.sign_button.hide()
         may_correct = allows(db_role(self.db), ADDENDUM)
-        self.addendum_button.setVisible(may_correct)
-        self.addendum_action.setEnabled(may_correct)
+        self.toolbar.set_read_only(may_correct)
         signed = self.stored.signed_at if self.stored else None
+        if self.viewer_only and signed is None:
+            self._set_banner("Read-only: you are logged in as a reader, who sees exams and changes none.")
+            self.grid.read_only_note = "You are logged in as a reader: exams are shown here, not changed."
+            self.status.setText("Read-only")
+            self._show_addenda()
+            return
         line = signed_line(self.signature.signed_by if self.signature else None, signed)
         self._set_banner(f"{line}: read-only. A correction is added as an addendum"
                          + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician."))

@@ -22,6 +22,7 @@ from assess.ui.exam_parts import exam_legend
 
 WIDE = 1500  # from this editor width the grid keeps its room with a column of fields beside it
 SIDE_WIDTH = 560  # the column of fields beside the grid on a wide screen
+FIELDS_HEIGHT_LINES = 14  # the most the fields under the grid are given before the grid gets the rest
 
 
 class VisitSections(QStackedWidget):
@@ -114,7 +115,11 @@ class VisitSplitter(QSplitter):
             self.setSizes([total - side, side])
             return
         total = self.height() - handle
-        exam = min(self.exam.sizeHint().height(), total - self.sections.minimumSizeHint().height())
+        # On a laptop (1280x800) the grid scrolls its rows before the scores are squeezed out of sight: the
+        # fields keep a third of the height (enough for a section's first fields), at most what they need.
+        fields = max(self.sections.minimumSizeHint().height(),
+                     min(total // 3, FIELDS_HEIGHT_LINES * self.fontMetrics().lineSpacing()))
+        exam = min(self.exam.sizeHint().height(), total - fields)
         self.setSizes([exam, total - exam])
 
     def _on_splitter_moved(self, _position: int, _index: int) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from assess.record.actor import SIGN, allows
 from assess.ui.signing import ADDENDUM_KEYS, SIGN_KEYS
@@ -29,11 +38,11 @@ class VisitToolbar(QWidget):
         self.order.setAccessibleName("Order the cursor follows")
         for code, name in ORDER_NAMES.items():
             self.order.addItem(name, code)
-        self.copy_button = QPushButton(f"&Copy from last visit ({last_exam})" if last_exam else "&Copy from last visit")
+        self.copy_button = QPushButton("&Copy last visit")
         self.copy_button.setAccessibleName("Copy from last visit")
         self.copy_button.setEnabled(last_exam is not None)
-        self.copy_button.setToolTip("Fill empty cells with the last visit's values, shown grey until confirmed"
-                                    if last_exam else "No earlier visit with findings")
+        self.copy_button.setToolTip(f"Fill empty cells with the values of the last visit ({last_exam}), shown grey "
+                                    "until confirmed" if last_exam else "No earlier visit with findings")
         self.confirm_button = QPushButton("Confirm copied")
         self.confirm_button.setAccessibleName("Confirm all copied values")
         self.confirm_button.setToolTip("Keep every grey copied value as today's finding (Space confirms one)")
@@ -73,6 +82,10 @@ class VisitToolbar(QWidget):
         self.status = QLabel("No changes yet")
         self.status.setObjectName("visit_status")
         self.status.setAccessibleName("Save status")
+        # "Signed by … on …" must not widen the row past a laptop's screen: it wraps onto a second line instead.
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(self.status.fontMetrics().averageCharWidth() * 16)
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save the visit to the record (Ctrl+S)")
         self.save_button.setAccessibleName("Save visit")
@@ -93,6 +106,16 @@ class VisitToolbar(QWidget):
         tools.addWidget(self.save_button)
         tools.addWidget(self.sign_button)
         tools.addWidget(self.addendum_button)
+
+    def set_read_only(self, may_correct: bool) -> None:
+        """A signed (or reader's) visit: nothing to copy, save or sign; an addendum when the role may correct."""
+        for widget in (self.copy_button, self.confirm_button, self.save_button):
+            widget.setEnabled(False)
+        self.save_action.setEnabled(False)
+        self.sign_action.setEnabled(False)
+        self.sign_button.hide()
+        self.addendum_button.setVisible(may_correct)
+        self.addendum_action.setEnabled(may_correct)
 
     def key_actions(self) -> tuple[QAction, ...]:
         """The actions with keys, for the editor to hold (so their keys work wherever its focus is)."""

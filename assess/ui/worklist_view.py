@@ -175,10 +175,10 @@ class MarkDialog(QDialog):
         intro.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
-        self.until = QDateEdit(QDate(today + dt.timedelta(days=14)))
+        self.until = QDateEdit(_qdate(today + dt.timedelta(days=14)))
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("yyyy-MM-dd")
-        self.until.setMinimumDate(QDate(today + dt.timedelta(days=1)))
+        self.until.setMinimumDate(_qdate(today + dt.timedelta(days=1)))
         form = QFormLayout()
         form.addRow("&Reason", self.reason)
         if action == wl.SNOOZE:
@@ -344,3 +344,7 @@ class WorklistView(QWidget):
             return
         self.refresh()
         self.list.setFocus()
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)

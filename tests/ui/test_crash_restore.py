@@ -51,7 +51,7 @@ def test_an_exam_typed_before_a_crash_is_restored(qtbot: QtBot, tmp_path: Path) 
     qtbot.addWidget(editor)
     editor.restore(draft)
     assert editor.model.findings() == expected
-    assert editor.model.index_of(("knee_flexors", "left", "prom")).data() == "-45° ▲"
+    assert editor.model.index_of(("knee_flexors", "left", "prom")).data() == "-45° ▼"
     assert editor.scores.combos["pain_nrs"].value() == 6
     assert editor.dirty and "Restored" in editor.banner.text()
     db.close()

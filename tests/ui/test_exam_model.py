@@ -169,11 +169,11 @@ def test_typed_values_are_not_overwritten_by_a_copy() -> None:
     ("plantarflexors_knee_extended", MAS_L, "1+", "1+ ▼", "better"),
     ("plantarflexors_knee_extended", MAS_L, "3", "3", "same"),
     ("hip_adductors", TARDIEU_X_L, "4", "4 ▲", "worse"),
-    ("plantarflexors_knee_extended", MRC_L, "5", "5 ▼", "better"),  # stronger is better
-    ("plantarflexors_knee_extended", MRC_L, "3", "3 ▲", "worse"),
-    ("plantarflexors_knee_extended", R1_L, "-5", "-5° ▼", "better"),  # a larger angle: less tight
+    ("plantarflexors_knee_extended", MRC_L, "5", "5 ▲", "better"),  # stronger is better
+    ("plantarflexors_knee_extended", MRC_L, "3", "3 ▼", "worse"),
+    ("plantarflexors_knee_extended", R1_L, "-5", "-5° ▲", "better"),  # a larger angle: less tight
     ("plantarflexors_knee_extended", R1_L, "-10", "-10°", "same"),  # under 10°: within measurement error
-    ("knee_flexors", PROM_L, "-45", "-45° ▲", "worse"),
+    ("knee_flexors", PROM_L, "-45", "-45° ▼", "worse"),
     ("hip_flexors", MAS_L, "2", "2", None),  # not examined last time: nothing to compare
 ])
 def test_change_since_last_visit_has_shape_and_colour(group: str, column: int, value: str, shown: str,

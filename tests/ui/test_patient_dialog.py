@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from assess.record.domain import Contact, PatientDetails
-from assess.services.patients import create_patient, patient_details
+from assess.services.patients import create_patient, find_patients, patient_details
 from assess.storage.db import Database
 from assess.ui.patient_dialog import PatientDialog
 
@@ -29,7 +29,7 @@ def test_filled_form_saves_the_exact_patient(qtbot: QtBot, database: Database) -
     dialog.mrn.setText("LB-1")
     dialog.family_name.setText("Müller")  # non-ASCII: setText, not keyClicks (QTest is ASCII only)
     dialog.given_name.setText("Zoë")
-    dialog.birth_date.setDate(QDate(2017, 3, 2))
+    dialog.birth_date.setText("2017-03-02")
     dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
     dialog.diagnosis.setCurrentIndex(dialog.diagnosis.findData("cerebral_palsy"))
     dialog.diagnosis_note.setText("spastic diplegia")
@@ -61,6 +61,8 @@ def test_duplicate_mrn_is_shown_at_the_mrn_and_nothing_changes(qtbot: QtBot, dat
     dialog.mrn.setText("LB-1")
     dialog.family_name.setText("Other")
     dialog.given_name.setText("Person")
+    dialog.birth_date.setText("2016-01-01")
+    dialog.diagnosis.setCurrentIndex(0)
     dialog._on_buttons_accepted()
     assert dialog.result_details is None
     assert "belongs to another patient" in dialog.errors["mrn"].text()
@@ -74,6 +76,8 @@ def test_primary_care_without_a_name_is_refused_at_its_name(qtbot: QtBot, databa
     dialog.mrn.setText("LB-3")
     dialog.family_name.setText("A")
     dialog.given_name.setText("B")
+    dialog.birth_date.setText("2016-01-01")
+    dialog.diagnosis.setCurrentIndex(0)
     dialog.pcp["phone"].setText("555")
     dialog._on_buttons_accepted()
     assert dialog.result_details is None
@@ -100,3 +104,39 @@ def test_other_medicines_are_saved_and_shown_again(qtbot: QtBot, database: Datab
     assert again.other_medicines.text() == "Omeprazole 20 mg, Ciprofloxacin 500 mg"
     dialog.other_medicines.setText("  ")
     assert dialog.details().other_medicines is None
+
+
+def test_a_new_patient_has_no_birth_date_or_diagnosis_until_typed(qtbot: QtBot, database: Database) -> None:
+    dialog = PatientDialog(None, None, _saver(database))
+    qtbot.addWidget(dialog)
+    assert dialog.birth_date.text() == "" and dialog.diagnosis.currentIndex() == -1
+    dialog.mrn.setText("LB-9")
+    dialog.family_name.setText("Abdi")
+    dialog.given_name.setText("Nadia")
+    dialog._on_buttons_accepted()
+    assert dialog.result_details is None
+    assert dialog.errors["birth_date"].text().startswith("Required: type the birth date as YYYY-MM-DD")
+    dialog.birth_date.setText("2016-13-40")
+    dialog._on_buttons_accepted()
+    assert "'2016-13-40' is not a date" in dialog.errors["birth_date"].text()
+    dialog.birth_date.setText("2016-05-01")
+    dialog._on_buttons_accepted()
+    assert dialog.errors["diagnosis"].text() == "Required: choose the diagnosis."
+    with database.transaction() as session:
+        assert find_patients(session, "") == []  # nothing was written
+
+
+def test_edit_patient_opens_on_the_first_field_a_user_changes(qtbot: QtBot) -> None:
+    dialog = PatientDialog(None, ZOE, lambda details: None)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is dialog.diagnosis_note
+    new = PatientDialog(None, None, lambda details: None)
+    qtbot.addWidget(new)
+    with qtbot.waitExposed(new):
+        new.show()
+    new.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is new.mrn)

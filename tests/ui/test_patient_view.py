@@ -63,14 +63,15 @@ def test_latest_findings_show_change_with_shape_and_colour() -> None:
     model.set_changes(latest_findings(child.visits))
     row = [model.data(model.index(r, 0)) for r in range(model.rowCount())].index(
         "Ankle plantarflexors (knee extended)")
-    left_mas = model.index(row, 1)
+    assert model.data(model.index(row, LatestFindingsModel.EXAMINED)) == "2025-06-09"  # when it was examined
+    left_mas = model.index(row, 2)
     assert model.data(left_mas) == "1+ ▼"
     assert model.data(left_mas, Qt.ItemDataRole.ForegroundRole).color() == BETTER
-    assert model.data(left_mas, Qt.ItemDataRole.ToolTipRole) == "better: was 3 on 2025-03-02"
+    assert model.data(left_mas, Qt.ItemDataRole.ToolTipRole) == "▼ better: was 3 on 2025-03-02"
     # The clinic's one MAS colour scale, with the grade printed on it.
     assert model.data(left_mas, Qt.ItemDataRole.BackgroundRole).color().name() == MAS_COLOURS["1+"]
-    left_r1 = model.index(row, 3)
-    assert model.data(left_r1) == "0° ▼"  # -15° -> 0°: 15° larger, a less tight muscle
+    left_r1 = model.index(row, 4)
+    assert model.data(left_r1) == "0° ▲"  # -15° -> 0°: the number up, 15° larger: a less tight muscle (better)
 
 
 def test_header_and_goals(qtbot: QtBot) -> None:

@@ -145,7 +145,7 @@ def test_injections_are_entered_from_the_keyboard(qtbot: QtBot) -> None:
     assert dialog.model.rows() == [InjectionRow("soleus", "right", 40, 2)]
 
     _activate(qtbot, dialog)
-    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter: a new row
+    qtbot.keyClick(table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # Ctrl+I: a new row
     assert dialog.model.rowCount() == 2
     assert (table.currentIndex().row(), table.currentIndex().column()) == (1, MUSCLE)
     _type_cell(qtbot, dialog, "lateral head")
@@ -374,14 +374,14 @@ def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot)
     order: list[str] = []
     widget: QWidget = dialog.date
-    for _ in range(12):
+    for _ in range(13):
         order.append(widget.accessibleName() or widget.text())  # type: ignore[attr-defined]
         widget = widget.nextInFocusChain()
         while not (widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or isinstance(
                 widget.parentWidget(), (QComboBox, QAbstractSpinBox)):
             widget = widget.nextInFocusChain()
     assert order == ["Session date", "Product", "Dilution, units per mL", "Lot number", "Guidance", "Injections",
-                     "Add row", "Other side", "Remove row", "Notes", "OK", "Cancel"]
+                     "Add row", "Other side", "Copy row", "Remove row", "Notes", "OK", "Cancel"]
 
 
 def test_zero_sites_are_refused_at_the_cell(qtbot: QtBot) -> None:

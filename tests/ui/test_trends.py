@@ -132,7 +132,7 @@ def test_the_response_table_judges_each_injected_group_and_side(qtbot: QtBot) ->
     view = _view(qtbot, _child())
     model = view.response_model
     rows = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
-    assert view.pages.tabText(2) == "To&xin response (2)"
+    assert view.pages.tabText(2) == "Toxin response (2) (Alt+X)"
     assert rows[0][1:] == ["Ankle plantarflexors (knee extended)", "left", "yes (MAS 3 → 1+)",
                            "2025-03-02: MAS 3, R1 -15°", "2025-06-09: MAS 1+, R1 0°", "—"]
     assert rows[0][ResponseModel.SESSION].startswith("2025-03-10")
@@ -150,18 +150,6 @@ def test_a_long_demo_history_charts_every_group_and_score(qtbot: QtBot, tmp_path
         view.trends.what.setCurrentIndex(index)
         examined = "not examined" not in view.trends.what.itemText(index)
         assert view.trends.redraw(now=True) == examined, group
-
-
-def test_alt_keys_open_the_pages(qtbot: QtBot) -> None:
-    view = _view(qtbot, _child())
-    with qtbot.waitActive(view):
-        view.activateWindow()
-    QTest.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
-    assert view.pages.currentWidget() is view.trends
-    QTest.keyClick(view, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
-    assert view.pages.currentIndex() == 2
-    QTest.keyClick(view, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
-    assert view.pages.currentIndex() == 0
 
 
 def test_a_click_on_the_body_map_charts_that_group_and_outlines_it(qtbot: QtBot) -> None:
