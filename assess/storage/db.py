@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess.record.actor import Actor
 from assess.record.errors import DatabaseError
+from assess.storage import sqlite_guard
 
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
@@ -82,6 +83,8 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+        if path is not None:
+            sqlite_guard.watch(engine, path)  # after _on_sqlite_connect: its connections are in WAL mode
     return engine
 
 
@@ -220,13 +223,22 @@ class Database:
         A refusal or failure of the database itself (a constraint, a lost server) comes out as a
         DatabaseError that says nothing was saved, so no shell ever shows a driver's traceback.
         """
+        sqlite_guard.write_unproven(self.engine)  # a flag left by a transaction that failed is not this one's
         try:
             with self.sessions.begin() as session:
                 session.info["actor"] = self.actor
                 yield session
         except SQLAlchemyError as error:
-            raise DatabaseError(f"the database did not accept the change, nothing was saved: {_reason(error)}") \
-                from error
+            reason = _reason(error)
+            if "malformed" in reason or "disk I/O error" in reason:  # the connections are reopened before the next
+                raise DatabaseError(f"the database could not be read ({reason}); assess has reopened it: nothing "
+                                    "was saved, try again (if this repeats, the file is damaged: restore the "
+                                    "latest backup)") from error
+            raise DatabaseError(f"the database did not accept the change, nothing was saved: {reason}") from error
+        if sqlite_guard.write_unproven(self.engine):
+            raise DatabaseError("the change could not be confirmed as saved: another program replaced the "
+                                "database's journal file while it was written; assess has reopened the database, "
+                                "save again")
 
     def describe(self) -> str:
         path = sqlite_path(self.url)
