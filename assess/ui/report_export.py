@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from assess.storage.db import Database
 from assess.storage.files import write_atomically
+from assess.ui.file_dialogs import ask_save_file
 
 
 class ReportWorker(QThread):
@@ -37,8 +38,7 @@ class ReportWorker(QThread):
 
 
 def choose_report_file(parent: QWidget, mrn: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Export report", str(Path.home() / f"assess-report-{mrn}.pdf"),
-                                          "PDF (*.pdf)")
+    name, _ = ask_save_file(parent, "Export report", Path.home() / f"assess-report-{mrn}.pdf", "PDF (*.pdf)")
     if not name:
         return None
     return Path(name if name.lower().endswith(".pdf") else name + ".pdf")

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,6 +27,7 @@ from assess.record.domain import PatientRecord
 from assess.reports.charts import GROUP_CHARTS, SIDE_STYLE
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.response import VISIT_SCORES
+from assess.ui.file_dialogs import ask_save_file
 
 # Combo data of the visit-level charts, told apart from muscle group codes.
 VISIT_PREFIX = "visit:"
@@ -354,8 +354,7 @@ class TrendsPanel(QWidget):
             return
         group, chart = self.choice()
         name = f"{self.record.mrn}-{group or 'visit'}-{chart}".replace("/", "-")
-        chosen, selected = QFileDialog.getSaveFileName(self, "Export chart", str(Path.home() / f"{name}.png"),
-                                                       EXPORT_FILTERS)
+        chosen, selected = ask_save_file(self, "Export chart", Path.home() / f"{name}.png", EXPORT_FILTERS)
         if not chosen:
             return
         path = Path(chosen)
