@@ -15,7 +15,7 @@ from assess.cli.parser import UsageError
 from assess.record.errors import AssessError, RecordError
 from assess.record.labels import count
 from assess.storage.bulk import collector_paused
-from assess.storage.db import Database
+from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_atomically
 
 
@@ -35,10 +35,19 @@ def _load_json(path: Path) -> Any:
             from None
 
 
+def _refuse_writing_over_the_database(db: Database, out: str, what: str) -> None:
+    if out != "-" and is_database_file(db.url, Path(out)):
+        raise AssessError(f"{out} is the database itself: {what} written there would replace every record; "
+                          "choose another file")
+
+
 def cmd_import(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.read import read_document
     from assess.services.interchange import import_records
 
+    for path in args.files:
+        if is_database_file(db.url, path):  # reading it here would also drop this process's locks on it
+            raise AssessError(f"{path} is the database itself, not an assess-record file; nothing was imported")
     batches = []
     with collector_paused():
         for path in args.files:
@@ -71,6 +80,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.write import write_document
     from assess.services.interchange import export_records, export_stamp
 
+    _refuse_writing_over_the_database(db, args.out, "the export")
     with db.transaction() as session:
         records = export_records(session, args.patient)
     document = write_document(records, exported_at=export_stamp(),
@@ -156,6 +166,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     from assess.reports.pdf import report_bytes
     from assess.services.report import patient_report
 
+    _refuse_writing_over_the_database(db, str(args.out), "the report")
     with db.transaction() as session:
         content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since)
     write_atomically(args.out, report_bytes(content))

@@ -43,12 +43,55 @@ def database_url(explicit: str | None = None) -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+def chosen_explicitly(explicit: str | None) -> bool:
+    """Whether the database was named (--db, ASSESS_DATABASE_URL) rather than the default first-run file."""
+    return bool(explicit or os.environ.get(ENV_URL))
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL (None for PostgreSQL or an in-memory database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
+
+
+def refuse_lost_database(url: str, create: bool) -> None:
+    """SQLite setups that would silently keep nothing: an in-memory database, or (named explicitly) a file that
+    is missing or empty, where a typing slip would start a new, empty database beside the clinic's."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError:
+        return  # make_engine says what is wrong with it
+    if parsed.get_backend_name() != "sqlite":
+        return
+    path = sqlite_path(url)
+    if path is None or parsed.query.get("mode") == "memory" or ":memory:" in str(path):
+        raise DatabaseError(f"{url!r} is an in-memory database: everything written to it is lost when assess "
+                            "ends; name a file instead, e.g. sqlite:///path/to/assess.db")
+    if create:
+        return
+    hint = f"to start a new database there, run: assess --db {url} db upgrade"
+    if not path.exists():
+        raise DatabaseError(f"the database file {path} does not exist (nothing was created); {hint}")
+    if path.is_file() and path.stat().st_size == 0:
+        raise DatabaseError(f"the database file {path} is empty (0 bytes), not an assess database; {hint}")
+
+
+def database_files(url: str) -> tuple[Path, ...]:
+    """The SQLite file and its journals (nothing for a server): files a report or backup must not replace."""
+    path = sqlite_path(url)
+    return () if path is None else (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
+
+
+def is_database_file(url: str, target: Path) -> bool:
+    """Whether `target` is the database's own file or journal: never to be written over, nor read as a document
+    (opening and closing it in a process that holds the database would drop that process's locks)."""
+    resolved = os.path.realpath(target)
+    for own in database_files(url):
+        if resolved == os.path.realpath(own) or (own.exists() and target.exists() and os.path.samefile(own, target)):
+            return True
+    return False
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -248,14 +291,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True) -> Database:
+def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True,
+                  create: bool = True) -> Database:
     """Open (creating and migrating on first use) the database at url, or the default one.
 
     A SQLite file is checked first (quick_check). Without `check_file` the caller runs `Database.check_file`
     itself (the window does, beside its start: the check reads the whole file); a file about to be
-    upgraded is checked here all the same, so a damaged file is never migrated.
+    upgraded is checked here all the same, so a damaged file is never migrated. Without `create`, a SQLite
+    file that is missing or empty is refused instead of started afresh (a database named by the user).
+    An in-memory SQLite database is always refused: it would keep nothing.
     """
     resolved = database_url(url)
+    refuse_lost_database(resolved, create)
     engine = make_engine(resolved)
     path = sqlite_path(resolved)
     try:

@@ -34,7 +34,7 @@ class NameOnlyIcons(QAbstractFileIconProvider):
         self._drive = style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon)
         self._computer = style.standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
 
-    def icon(self, which: object) -> QIcon:  # type: ignore[override]
+    def icon(self, which: object) -> QIcon:
         if isinstance(which, QFileInfo):
             if which.isRoot():
                 return self._drive

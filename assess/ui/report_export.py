@@ -9,7 +9,7 @@ from PySide6.QtCore import QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from assess.storage.db import Database
+from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_atomically
 from assess.ui.file_dialogs import ask_save_file
 
@@ -25,6 +25,10 @@ class ReportWorker(QThread):
         self._db, self._mrn, self._out, self._today = db, mrn, out, today
 
     def run(self) -> None:
+        if is_database_file(self._db.url, self._out):
+            self.failed.emit(f"{self._out} is the database itself: the report written there would replace every "
+                             "record; choose another file")
+            return
         try:
             from assess.reports.pdf import report_bytes
             from assess.services.report import patient_report

@@ -32,7 +32,7 @@ from assess.record.errors import AssessError, RecordError
 from assess.scoring.scales import NumericScale, OrdinalScale
 from assess.services.checks import check_details, check_goals, check_treatment, check_visit
 from assess.services.interchange import export_records, import_records
-from assess.storage.db import Database
+from assess.storage.db import Database, open_database
 
 BOUNDED = settings(max_examples=80, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -251,6 +251,7 @@ def test_an_import_is_whole_or_refused_with_nothing_written(stored: Database, do
                  damaged_documents().map(lambda d: json.dumps(d, ensure_ascii=False).encode())))
 def test_assess_import_of_any_file_prints_one_line_or_imports(tmp_path: Path, data: bytes) -> None:
     url = f"sqlite:///{tmp_path / 'assess.db'}"
+    open_database(url).close()  # a file named with --db must exist
     path = tmp_path / "in.json"
     path.write_bytes(data)
     err = io.StringIO()
@@ -270,7 +271,7 @@ def test_assess_import_of_any_file_prints_one_line_or_imports(tmp_path: Path, da
     ("units", "patients[0].treatments[2].injections[0].units"),
     ("dose_mg_per_day", "patients[0].treatments[0].dose_mg_per_day"),
 ])
-def test_nan_in_a_file_is_refused_at_its_field(tmp_path: Path, field: str, path: str) -> None:
+def test_nan_in_a_file_is_refused_at_its_field(sqlite_url: str, tmp_path: Path, field: str, path: str) -> None:
     """NaN passes every range check of the schema; it was imported and stored as a weight, a dose, units."""
     text = json.dumps(sample_document())
     text = text.replace(f'"{field}": ', f'"{field}": NaN, "_was": ', 1)
@@ -282,7 +283,7 @@ def test_nan_in_a_file_is_refused_at_its_field(tmp_path: Path, field: str, path:
     (tmp_path / "nan.json").write_text(json.dumps(document))
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        assert main(["--db", f"sqlite:///{tmp_path / 'a.db'}", "import", str(tmp_path / "nan.json")]) == 1
+        assert main(["--db", sqlite_url, "import", str(tmp_path / "nan.json")]) == 1
     assert f"{path}: nan is not a number" in err.getvalue()
 
 
