@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.record.actor import Actor
@@ -25,7 +25,7 @@ from assess.storage import sqlite_guard
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
 # spares start-up the import of Alembic when the schema is already current (the common case).
-SCHEMA_REVISION = "0003_trust"
+SCHEMA_REVISION = "0004_treatment_identity"
 
 
 def default_database_path() -> Path:
@@ -277,6 +277,9 @@ class Database:
                 raise DatabaseError(f"the database could not be read ({reason}); assess has reopened it: nothing "
                                     "was saved, try again (if this repeats, the file is damaged: restore the "
                                     "latest backup)") from error
+            if isinstance(error, IntegrityError) and ("UNIQUE" in reason or "duplicate key" in reason):
+                raise DatabaseError("nothing was saved: the same record was stored at the same moment from another "
+                                    f"workstation or program ({reason}); reload, then try again") from error
             raise DatabaseError(f"the database did not accept the change, nothing was saved: {reason}") from error
         if sqlite_guard.write_unproven(self.engine):
             raise DatabaseError("the change could not be confirmed as saved: another program replaced the "
