@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,24 @@ def _load_json(path: Path) -> Any:
     except json.JSONDecodeError as error:
         raise AssessError(f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") \
             from None
+    except RecursionError:
+        raise AssessError(f"{path}: arrays or objects nested too deeply to read (about "
+                          f"{sys.getrecursionlimit():,} levels inside each other); an assess-record/1 file "
+                          "nests 8 levels at most") from None
+    except ValueError as error:  # an integer of more digits than Python reads
+        raise AssessError(f"{path}: {_too_long_number(data, error)}") from None
+
+
+def _too_long_number(data: bytes, error: ValueError) -> str:
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rb"[:\[,]\s*-?(\d{%d,})" % (limit + 1), data)
+    if found is None:
+        return f"not valid JSON: {str(error).splitlines()[0][:200]}"
+    start = found.start(1)
+    line = data.count(b"\n", 0, start) + 1
+    column = start - data.rfind(b"\n", 0, start)
+    return (f"a number of {len(found.group(1)):,} digits at line {line} column {column}: longer than any value "
+            f"assess-record/1 allows (numbers of over {limit:,} digits are not read)")
 
 
 def _refuse_writing_over_the_database(db: Database, out: str, what: str) -> None:

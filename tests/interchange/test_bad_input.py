@@ -39,8 +39,16 @@ BOUNDED = settings(max_examples=80, deadline=None,
 
 # --- values of any kind, in the right place or the wrong one ----------------------------------------
 
+# Hostile values that once printed tracebacks: integers of hundreds of digits (OverflowError), text with a lone
+# surrogate (UnicodeEncodeError in either database's driver), strings far longer than any field.
+hostile_scalars = st.one_of(
+    st.integers(10**300, 10**1200), st.integers(-10**1200, -10**300),
+    st.text(st.characters(categories=["Cs", "Ll"]), min_size=1, max_size=6),
+    st.text(min_size=500, max_size=2000),
+)
 # NaN and infinity too: Python's JSON reader takes NaN and Infinity from a file.
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(), st.text(max_size=12))
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(), st.text(max_size=12),
+                         hostile_scalars)
 json_values = st.recursive(json_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
 wrong_kind = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.floats(), st.text(max_size=20),
@@ -49,7 +57,8 @@ wrong_kind = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.
 _VOCABULARY = ["left", "right", "1+", "4-", "2", "draft", "signed", "follow_up", "initial", "female", "male",
                "cerebral_palsy", "stroke", "III", "hip_flexors", "elbow_flexors", "onabotulinumtoxinA", "baclofen",
                "gastrocnemius_medial", "physiotherapy", "afo", "refill", "walk", "stiffness", ""]
-plausible_text = st.one_of(st.sampled_from(_VOCABULARY), st.text(max_size=15))
+plausible_text = st.one_of(st.sampled_from(_VOCABULARY), st.text(max_size=15),
+                           st.text(st.characters(categories=["Cs", "Lu"]), min_size=1, max_size=4))
 
 
 def _plausible(annotation: Any, typed: bool) -> st.SearchStrategy[Any]:
@@ -99,6 +108,7 @@ def _refused_clearly(error: AssessError) -> None:
     """One line that says what was wrong; a RecordError's message starts with the path it names."""
     message = str(error)
     assert message and "\n" not in message and "Traceback" not in message
+    assert len(message) <= 1000, message  # a value is quoted briefly (the longest vocabulary is 661 characters)
     if isinstance(error, RecordError) and error.path:
         assert message.startswith(f"{error.path}: ")
 
