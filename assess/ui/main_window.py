@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         self.patients.search.setFocus()
         self.patients.search.selectAll()
 
-    def open_patient(self, mrn: str) -> None:
+    def open_patient(self, mrn: str, show: bool = True) -> None:
         try:
             with self.db.transaction() as session:
                 record = patient_history(session, mrn)
@@ -229,7 +229,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Alerts could not be worked out: {error}")
         self.patient_page.setCurrentWidget(self.view)
         self.tabs.setTabText(0, record.display_name)
-        self.tabs.setCurrentIndex(0)
+        if show:
+            self.tabs.setCurrentIndex(0)
         self.settings.add_recent(mrn)
         self._refresh_recent()
 
@@ -371,6 +372,9 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
+        mrn = getattr(self.tabs.widget(index), "mrn", self.mrn)  # an exam's patient is the open one (Ctrl+T, ...)
+        if mrn != self.mrn:
+            self.open_patient(mrn, show=False)
 
     def _on_tabs_close_requested(self, index: int) -> None:
         if index <= 0:

@@ -459,6 +459,7 @@ class VisitEditor(QWidget):
         self.banner.show()
 
     def _set_read_only(self) -> None:
+        self.undo_stack.clear()  # nothing typed before signing can be undone into the signed visit's screen
         self.model.set_read_only(True)
         self.scores.set_read_only(True)
         self.details.set_read_only(True)

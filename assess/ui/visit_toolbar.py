@@ -73,6 +73,10 @@ class VisitToolbar(QWidget):
         self.status = QLabel("No changes yet")
         self.status.setObjectName("visit_status")
         self.status.setAccessibleName("Save status")
+        # A long status ("Draft restored from ... — not saved yet") wraps onto a second line instead of
+        # widening the bar, and with it the window, past the screen.
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("No changes yet"))
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save the visit to the record (Ctrl+S)")
         self.save_button.setAccessibleName("Save visit")
