@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
         mrn = getattr(self.tabs.widget(index), "mrn", self.mrn)  # an exam's patient is the open one (Ctrl+T, ...)
-        if mrn != self.mrn:
+        if isinstance(mrn, str) and mrn != self.mrn:
             self.open_patient(mrn, show=False)
 
     def _on_tabs_close_requested(self, index: int) -> None:
