@@ -131,3 +131,10 @@ def test_a_restored_draft_does_not_widen_the_window_past_the_screen(qtbot: QtBot
     assert isinstance(editor, VisitEditor) and "not saved yet" in editor.status.text()
     qtbot.wait(50)
     assert window.minimumSizeHint().width() <= 1280 and window.width() <= 1280
+    assert editor.save()  # saving shows the patient's updated record a moment, with the patient list beside it
+    qtbot.wait(50)
+    window.tabs.setCurrentIndex(0)  # and the patient tab, with the exam still open behind it
+    qtbot.wait(50)
+    window.tabs.setCurrentWidget(editor)
+    qtbot.wait(50)
+    assert window.width() <= 1280 and window.minimumSizeHint().width() <= 1280
