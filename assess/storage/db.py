@@ -292,6 +292,7 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        sqlite_guard.unwatch(self.engine)
 
 
 def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True,

@@ -101,8 +101,16 @@ class _Guard:
     local: threading.local = field(default_factory=threading.local)
 
 
+@dataclass
+class _Watch:
+    """One engine's share of its file's guard, given back once (Database.close, or the engine's end)."""
+
+    guard: _Guard
+    released: bool = False
+
+
 _guards: dict[str, _Guard] = {}
-_by_engine: weakref.WeakKeyDictionary[Engine, _Guard] = weakref.WeakKeyDictionary()
+_by_engine: weakref.WeakKeyDictionary[Engine, _Watch] = weakref.WeakKeyDictionary()
 _guards_lock = threading.Lock()
 
 
@@ -116,7 +124,7 @@ def watch(engine: Engine, path: Path) -> None:
         guard.engines += 1
         _open_lock_descriptor(guard)
         guard.pools.append(weakref.ref(engine.pool))
-        _by_engine[engine] = guard
+        ticket = _by_engine[engine] = _Watch(guard)
     event.listen(engine, "do_connect", lambda dialect, record, cargs, cparams: _connecting(guard))
     event.listen(engine, "connect", lambda dbapi, record: _connected(guard, dbapi))
     event.listen(engine, "checkout", lambda dbapi, record, proxy: _checkout(guard, dbapi, record))
@@ -125,15 +133,22 @@ def watch(engine: Engine, path: Path) -> None:
     event.listen(engine, "close_detached", lambda dbapi: _closed(guard))
     event.listen(engine, "handle_error", lambda context: _on_error(guard, context))
     event.listen(engine, "engine_disposed", lambda disposed: _track_pool(guard, disposed))
-    weakref.finalize(engine, _release, key)
+    weakref.finalize(engine, _release, ticket)
+
+
+def unwatch(engine: Engine) -> None:
+    """The engine is done with (its connections closed): the file's lock descriptor closes with the last one."""
+    ticket = _by_engine.get(engine)
+    if ticket is not None:
+        _release(ticket)
 
 
 def write_unproven(engine: Engine) -> bool:
     """Whether this thread's last transaction on engine wrote to a file no longer on disk (then forgotten)."""
-    guard = _by_engine.get(engine)
-    if guard is None or not getattr(guard.local, "unproven", False):
+    ticket = _by_engine.get(engine)
+    if ticket is None or not getattr(ticket.guard.local, "unproven", False):
         return False
-    guard.local.unproven = False
+    ticket.guard.local.unproven = False
     return True
 
 
@@ -153,12 +168,13 @@ def _track_pool(guard: _Guard, engine: Engine) -> None:
         guard.pools.append(weakref.ref(engine.pool))
 
 
-def _release(key: str) -> None:
+def _release(ticket: _Watch) -> None:
     """An engine is gone; the last one closes the lock descriptor, once no connection is open."""
     with _guards_lock:
-        guard = _guards.get(key)
-        if guard is None:
+        if ticket.released:
             return
+        ticket.released = True
+        guard = ticket.guard
         with guard.condition:
             guard.engines -= 1
             if guard.engines <= 0 and guard.live <= 0:
