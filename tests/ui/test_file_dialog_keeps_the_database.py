@@ -65,9 +65,12 @@ def _list_every_file(dialog: QFileDialog, folder: Path, qtbot: QtBot) -> None:
 
 
 def test_report_dialog_in_the_database_folder_then_another_program_then_save_lands(
-        qtbot: QtBot, tmp_path: Path) -> None:
-    folder = tmp_path / "clinic"
-    url = f"sqlite:///{folder / 'assess.db'}"
+        qtbot: QtBot, tmp_path: Path, db_url: str) -> None:
+    """On SQLite the report goes beside the database file; on PostgreSQL the same sequence, for comparison."""
+    sqlite = db_url.startswith("sqlite")
+    folder = Path(db_url.removeprefix("sqlite:///")).parent if sqlite else tmp_path / "reports"
+    folder.mkdir(exist_ok=True)
+    url = db_url
     db = open_database(url)
     add_patient(db)
     settings = Settings(tmp_path / "config" / "assess.ini")
@@ -96,7 +99,7 @@ def test_report_dialog_in_the_database_folder_then_another_program_then_save_lan
         result = _assess(url, "import", str(source))
         assert result.returncode == 0, result.stderr
         # The window's locks held: the other program could not take the file for itself at its end.
-        assert (folder / "assess.db-wal").exists()
+        assert (folder / "assess.db-wal").exists() or not sqlite
         name = shown.findChild(QLineEdit)
         assert name is not None
         name.setText(str(folder / "letter.pdf"))  # the report goes beside the database
