@@ -67,7 +67,9 @@ def main() -> None:
         document = json.loads(valid.read_text(encoding="utf-8"))
         for change in ("score", "finding"):
             bad = Path(folder) / f"bad-{change}.json"
-            bad.write_text(json.dumps(_with(json.loads(json.dumps(document)), change)), encoding="utf-8")
+            # Written as `assess export` writes, so the bad file is the valid one but for the one value.
+            bad.write_text(json.dumps(_with(json.loads(json.dumps(document)), change), ensure_ascii=False, indent=1)
+                           + "\n", encoding="utf-8")
             seconds, code, said = _import_seconds(f"sqlite:///{folder}/bad-{change}.db", bad)
             assert code == 1, said
             rows.append((f"refusal of a bad {change} in the last patient", f"{seconds:.1f} s",
