@@ -112,11 +112,15 @@ class _Watch:
 _guards: dict[str, _Guard] = {}
 _by_engine: weakref.WeakKeyDictionary[Engine, _Watch] = weakref.WeakKeyDictionary()
 _guards_lock = threading.Lock()
+# Shares of engines the garbage collector took without Database.close: given back at the next watch or
+# unwatch, never from inside the collector (it may run while this thread holds _guards_lock).
+_collected: list[_Watch] = []
 
 
 def watch(engine: Engine, path: Path) -> None:
     """Keep engine's connections to the SQLite file at path honest (see the module's docstring)."""
     key = os.path.realpath(path)
+    _release_collected()
     with _guards_lock:
         guard = _guards.get(key)
         if guard is None:
@@ -133,7 +137,7 @@ def watch(engine: Engine, path: Path) -> None:
     event.listen(engine, "close_detached", lambda dbapi: _closed(guard))
     event.listen(engine, "handle_error", lambda context: _on_error(guard, context))
     event.listen(engine, "engine_disposed", lambda disposed: _track_pool(guard, disposed))
-    weakref.finalize(engine, _release, ticket)
+    weakref.finalize(engine, _collected.append, ticket)  # list.append: no lock taken inside the collector
 
 
 def unwatch(engine: Engine) -> None:
@@ -141,6 +145,12 @@ def unwatch(engine: Engine) -> None:
     ticket = _by_engine.get(engine)
     if ticket is not None:
         _release(ticket)
+    _release_collected()
+
+
+def _release_collected() -> None:
+    while _collected:
+        _release(_collected.pop())
 
 
 def write_unproven(engine: Engine) -> bool:
