@@ -115,6 +115,7 @@ _guards_lock = threading.Lock()
 # Shares of engines the garbage collector took without Database.close: given back at the next watch or
 # unwatch, never from inside the collector (it may run while this thread holds _guards_lock).
 _collected: list[_Watch] = []
+_idle: list[_Guard] = []  # guards whose last connection closed after their last engine: forgotten likewise
 
 
 def watch(engine: Engine, path: Path) -> None:
@@ -125,9 +126,10 @@ def watch(engine: Engine, path: Path) -> None:
         guard = _guards.get(key)
         if guard is None:
             guard = _guards[key] = _Guard(Path(key))
-        guard.engines += 1
-        _open_lock_descriptor(guard)
-        guard.pools.append(weakref.ref(engine.pool))
+        with guard.condition:
+            guard.engines += 1
+            _open_lock_descriptor(guard)
+            guard.pools.append(weakref.ref(engine.pool))
         ticket = _by_engine[engine] = _Watch(guard)
     event.listen(engine, "do_connect", lambda dialect, record, cargs, cparams: _connecting(guard))
     event.listen(engine, "connect", lambda dbapi, record: _connected(guard, dbapi))
@@ -151,6 +153,11 @@ def unwatch(engine: Engine) -> None:
 def _release_collected() -> None:
     while _collected:
         _release(_collected.pop())
+    while _idle:
+        guard = _idle.pop()
+        with _guards_lock, guard.condition:
+            if guard.engines <= 0 and guard.live <= 0:
+                _forget(guard)
 
 
 def write_unproven(engine: Engine) -> bool:
@@ -229,7 +236,7 @@ def _closed(guard: _Guard) -> None:
         guard.opened = None  # SQLite forgets the file with its last connection: the next one starts afresh
         guard.stale = False
         if guard.engines <= 0:
-            _forget(guard)
+            _idle.append(guard)  # _guards_lock comes before this lock: forgotten at the next watch or unwatch
 
 
 def _checkout(guard: _Guard, dbapi: Any, record: Any) -> None:
