@@ -188,6 +188,8 @@ def main() -> None:
         url = args.db
         if url is None:
             url = f"sqlite:///{folder}/bench.db"
+            subprocess.run([sys.executable, "-m", "assess", "--db", url, "db", "upgrade"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run([sys.executable, "-m", "assess", "--db", url, "demo", "--patients", "10000"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rows = startup(url) + window_figures(url)

@@ -47,6 +47,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """An empty, migrated SQLite file (a file named with --db must exist: `assess db upgrade` starts one)."""
+    path = tmp_path / "a.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty, migrated database of each kind: the same test runs on SQLite and on PostgreSQL."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,23 +31,68 @@ from assess.cli.upkeep import (
     log_in_from_command_line,
 )
 from assess.record.errors import AssessError
-from assess.storage.db import database_url, open_database
+from assess.storage.db import chosen_explicitly, database_url, open_database
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
             "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db, "users": cmd_users,
             "audit": cmd_audit, "sign": cmd_sign, "addendum": cmd_addendum, "clinic": cmd_clinic}
 
 
+# Arguments that name files: bytes that are not UTF-8 are fine in a file name (Python keeps them); every other
+# argument is text that is stored, searched for or printed, and must be Unicode.
+FILE_ARGUMENTS = frozenset({"db", "files", "out", "file"})
+TEXT_VARIABLES = ("ASSESS_USER", "ASSESS_PASSWORD")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     return run(parse_args(argv))
+
+
+def _as_typed(text: str) -> str:
+    """The argument as it came: 'b\\xffd' for the bytes b, 0xff, d (kept by Python as surrogate escapes)."""
+    try:
+        return repr(text.encode("utf-8", "surrogateescape"))[2:-1]
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("ascii")
+
+
+def not_unicode(text: str) -> bool:
+    """Whether text holds a lone surrogate: bytes that were not UTF-8, or an escape such as \\ud800."""
+    return not text.isascii() and any("\ud800" <= character <= "\udfff" for character in text)
+
+
+def check_text_arguments(args: argparse.Namespace) -> None:
+    """UsageError naming the first argument (or variable) that is not valid UTF-8 text."""
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not_unicode(text):
+                where = name.upper() if name in ("mrn", "name") else f"--{name.replace('_', '-')}"
+                raise UsageError(f"argument {where}: '{_as_typed(text)}' is not valid UTF-8 text; nothing was done")
+    for variable in TEXT_VARIABLES:
+        if not_unicode(os.environ.get(variable, "")):
+            raise UsageError(f"the environment variable {variable} is not valid UTF-8 text; nothing was done")
+
+
+def _printable_output() -> None:
+    """A file name that is not UTF-8 (kept by Python as it came) is printed with escapes, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed command line; with no command, print the database summary."""
     try:
+        _printable_output()
+        check_text_arguments(args)
         if args.command == "db" and args.db_command == "restore":
             return cmd_restore(database_url(args.db), args.file)
-        db = open_database(database_url(args.db))
+        # A database named on the command line must exist: only `db upgrade` starts one (a typing slip in --db
+        # would otherwise import into, or show, a new empty file). The default first-run file is created.
+        creates = args.command == "db" and args.db_command == "upgrade"
+        db = open_database(database_url(args.db), create=creates or not chosen_explicitly(args.db))
         try:
             if args.command != "db":  # upkeep (upgrade, backup) is for whoever runs the server or owns the file
                 log_in_from_command_line(db, args.user)
@@ -67,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except OSError as error:
         print(f"assess: {error}", file=sys.stderr)
+        return 1
+    except UnicodeError as error:  # text from a terminal or a pipe that is not UTF-8 (a password typed in)
+        print(f"assess: text that is not valid UTF-8 ({getattr(error, 'reason', error)}); nothing was written",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("assess: interrupted; nothing more was written", file=sys.stderr)

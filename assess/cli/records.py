@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from assess.record.domain import PatientRecord
 from assess.record.errors import AssessError, RecordError
 from assess.record.labels import count
 from assess.storage.bulk import collector_paused
-from assess.storage.db import Database
+from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_atomically
 
 
@@ -34,12 +35,39 @@ def _load_json(path: Path) -> Any:
     except json.JSONDecodeError as error:
         raise AssessError(f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") \
             from None
+    except RecursionError:
+        raise AssessError(f"{path}: arrays or objects nested too deeply to read (about "
+                          f"{sys.getrecursionlimit():,} levels inside each other); an assess-record/1 file "
+                          "nests 8 levels at most") from None
+    except ValueError as error:  # an integer of more digits than Python reads
+        raise AssessError(f"{path}: {_too_long_number(data, error)}") from None
+
+
+def _too_long_number(data: bytes, error: ValueError) -> str:
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rb"[:\[,]\s*-?(\d{%d,})" % (limit + 1), data)
+    if found is None:
+        return f"not valid JSON: {str(error).splitlines()[0][:200]}"
+    start = found.start(1)
+    line = data.count(b"\n", 0, start) + 1
+    column = start - data.rfind(b"\n", 0, start)
+    return (f"a number of {len(found.group(1)):,} digits at line {line} column {column}: longer than any value "
+            f"assess-record/1 allows (numbers of over {limit:,} digits are not read)")
+
+
+def _refuse_writing_over_the_database(db: Database, out: str, what: str) -> None:
+    if out != "-" and is_database_file(db.url, Path(out)):
+        raise AssessError(f"{out} is the database itself: {what} written there would replace every record; "
+                          "choose another file")
 
 
 def cmd_import(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.read import read_document
     from assess.services.interchange import import_records
 
+    for path in args.files:
+        if is_database_file(db.url, path):  # reading it here would also drop this process's locks on it
+            raise AssessError(f"{path} is the database itself, not an assess-record file; nothing was imported")
     if args.format == "fhir-r4":
         from assess.cli.fhir import read_fhir
 
@@ -88,6 +116,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.write import write_document
     from assess.services.interchange import export_records, export_stamp
 
+    _refuse_writing_over_the_database(db, args.out, "the export")
     with db.transaction() as session:
         records = export_records(session, args.patient)
     document = write_document(records, exported_at=export_stamp(),
@@ -184,6 +213,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     from assess.reports.pdf import report_bytes
     from assess.services.report import patient_report
 
+    _refuse_writing_over_the_database(db, str(args.out), "the report")
     with db.transaction() as session:
         content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since, args.today_alerts)
     write_atomically(args.out, report_bytes(content))

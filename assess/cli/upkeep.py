@@ -87,10 +87,13 @@ def _new_password(args: argparse.Namespace) -> str:
     import getpass
 
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"Password for {args.name}: ")
-    if getpass.getpass("The same password again: ") != first:
-        raise UsageError("the two passwords differ; nothing was written")
+        first = sys.stdin.readline().rstrip("\r\n")
+    else:
+        first = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("The same password again: ") != first:
+            raise UsageError("the two passwords differ; nothing was written")
+    if any("\ud800" <= character <= "\udfff" for character in first):
+        raise UsageError("the password is not valid UTF-8 text; nothing was written")
     return first
 
 

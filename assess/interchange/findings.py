@@ -72,6 +72,15 @@ def _angle(value: Any, bounds: tuple[float, float]) -> float:
     return float(value)
 
 
+def _is_unicode(text: str) -> bool:
+    """No lone surrogate ("\ud800" read from JSON): the database could not store it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_finding(obj: Any) -> Finding:
     """The finding, if it keeps every rule of the schema's `finding`; else FindingInvalid."""
     rules = _rules()
@@ -113,6 +122,6 @@ def read_finding(obj: Any) -> Finding:
     if "clonus_sustained" in obj and type(sustained) is not bool:
         raise FindingInvalid
     note = obj.get("note")
-    if "note" in obj and type(note) is not str:
+    if "note" in obj and (type(note) is not str or not (note.isascii() or _is_unicode(note))):
         raise FindingInvalid
     return Finding(group, side, labels[0], x, r1, r2, asas, prom, labels[1], labels[2], beats, sustained, note)

@@ -7,7 +7,8 @@ import math
 from typing import Any
 
 from assess.interchange.findings import FindingInvalid, read_finding
-from assess.interchange.schema import check_schema, json_path, reference_error
+from assess.interchange.schema import check_schema, reference_error
+from assess.interchange.text import check_text, json_path, quoted, surrogate_error
 from assess.record.domain import (
     Contact,
     Finding,
@@ -98,7 +99,10 @@ def _real(obj: dict[str, Any], key: str, path: Path) -> float | None:
     value = obj.get(key)
     if value is None:
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits: beyond any float, so beyond any range
+        raise _fail(path + (key,), f"{quoted(value)} is too large") from None
     if not math.isfinite(number):
         raise _fail(path + (key,), f"{value!r} is not a number")
     return number
@@ -131,6 +135,11 @@ def _findings(items: list[Any], path: Path) -> list[Finding]:
             try:
                 read_finding(item)
             except FindingInvalid:
+                note = item.get("note") if isinstance(item, dict) else None
+                text_error = surrogate_error(note, json_path(path + ("findings", i, "note"))) \
+                    if isinstance(note, str) else None
+                if text_error is not None:
+                    raise text_error from None
                 raise _InvalidFinding(path + ("findings", i)) from None
         raise
     if len({(f.muscle_group, f.side) for f in findings}) != len(findings):
@@ -164,7 +173,7 @@ def _visit(obj: dict[str, Any], path: Path, goals: dict[str, Goal]) -> Visit:
         goal = goals.get(item["goal"])
         if goal is None:
             known = ", ".join(sorted(goals)) or "none"
-            raise _fail(gpath + ("goal",), f"{item['goal']!r} is not a goal of this patient (goals: {known})")
+            raise _fail(gpath + ("goal",), f"{quoted(item['goal'])} is not a goal of this patient (goals: {known})")
         if goal.set_on > date:
             raise _fail(gpath + ("goal",), f"goal {goal.id!r} was set on {goal.set_on}, after this visit")
         if any(s.goal == goal.id for s in goal_scores):
@@ -267,6 +276,7 @@ def read_document(document: Any, today: dt.date | None = None) -> list[PatientRe
     Raises RecordError naming the JSON path of the first problem; returns only when all is valid.
     """
     check_schema(document)
+    check_text(document)  # a lone surrogate ("\ud800" in the JSON) passes the schema but cannot be stored
     today = today or dt.date.today()
     records: list[PatientRecord] = []
     mrns: set[str] = set()
@@ -278,5 +288,5 @@ def read_document(document: Any, today: dt.date | None = None) -> list[PatientRe
             mrns.add(record.mrn)
             records.append(record)
     except _InvalidFinding as invalid:
-        raise (reference_error(document) or _fail(invalid.path, "is not a valid finding")) from None
+        raise (reference_error(document, invalid.path) or _fail(invalid.path, "is not a valid finding")) from None
     return records

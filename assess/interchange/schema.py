@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from assess.interchange.text import json_path, quoted, shorten_message
 from assess.record.errors import RecordError
+
+Path = tuple[str | int, ...]
+__all__ = ["FORMAT", "check_schema", "json_path", "reference_error", "schema"]
 
 FORMAT = "assess-record/1"
 
@@ -55,23 +60,54 @@ def _fast_validators() -> tuple[Callable[[Any], Any], dict[str, Callable[[Any], 
     return document, by_kind
 
 
-def json_path(parts: Iterable[str | int]) -> str:
-    """['patients', 0, 'visits', 2, 'mas'] -> 'patients[0].visits[2].mas'."""
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else part
-    return path
+# The parts of a document that have a definition of their own, by the shape of their JSON path: an error
+# found in one of them is worded by jsonschema from that part alone, not from the whole (maybe 300 MB) file.
+_PARTS: tuple[tuple[tuple[str | None, ...], str], ...] = (
+    (("patients", None, "visits", None, "findings", None), "finding"),
+    (("patients", None, "treatments", None), "treatment"),
+    (("patients", None), "patient"),
+)
+_PATIENT = re.compile(r"^data\.patients\[(\d+)\]")
 
 
-def reference_error(document: Any) -> RecordError | None:
-    """The first error jsonschema (the reference implementation) finds, worded with its JSON path."""
+@functools.cache
+def _reference_validator(definition: str | None) -> Any:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    root = schema() if definition is None else {"$schema": schema()["$schema"], "$defs": schema()["$defs"],
+                                                  "$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(root)
+
+
+def _part_of(document: Any, where: Path) -> tuple[Any, str | None, Path]:
+    """The smallest part containing `where` that has its own definition: (part, definition, its path)."""
+    for shape, definition in _PARTS:
+        if len(where) < len(shape):
+            continue
+        prefix = where[:len(shape)]
+        if all(expected is None or expected == got for expected, got in zip(shape, prefix, strict=True)):
+            part = document
+            try:
+                for key in prefix:
+                    part = part[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            return part, definition, prefix
+    if isinstance(document, dict) and isinstance(document.get("patients"), list) and where[:1] != ("patients",):
+        return {**document, "patients": []}, None, ()  # a fault outside the patients: checked without them
+    return document, None, ()
+
+
+def reference_error(document: Any, where: Path = ()) -> RecordError | None:
+    """The error jsonschema (the reference implementation) finds in the part of the document at `where`
+    (the whole document by default), worded with its JSON path."""
+    import jsonschema
+
+    part, definition, prefix = _part_of(document, where)
+    try:
+        error = jsonschema.exceptions.best_match(_reference_validator(definition).iter_errors(part))
+    except RecursionError:  # a value nested too deeply to word: the caller says it in its own words
+        return None
     if error is None:
         return None
     # For a failed anyOf (a vocabulary that also admits a clinic's x- code), the enum branch words it best.
@@ -81,8 +117,14 @@ def reference_error(document: Any) -> RecordError | None:
         enum_errors = [e for e in any_of.context if e.validator == "enum"]
         if enum_errors:
             error = enum_errors[0]
-    path = json_path(error.absolute_path)
-    return RecordError(path or "(document)", error.message)
+    path = json_path((*prefix, *error.absolute_path))
+    return RecordError(path or "(document)", shorten_message(error.message, error.instance))
+
+
+def _fast_error_path(name: str) -> Path:
+    """fastjsonschema's 'data.patients[12].visits[3]...' as far as the patient: where to look again."""
+    found = _PATIENT.match(name)
+    return ("patients", int(found.group(1))) if found else ()
 
 
 def check_schema(document: Any) -> None:
@@ -91,20 +133,21 @@ def check_schema(document: Any) -> None:
 
     validate_document, validate_kind = _fast_validators()
     where = ""  # the JSON path of the part validated on its own (a treatment), for the fallback message
+    part: Path = ()
     try:
         validate_document(document)
         for i, patient in enumerate(document["patients"]):
             for j, treatment in enumerate(patient.get("treatments", ())):
-                where = f"patients[{i}].treatments[{j}]"
+                where, part = f"patients[{i}].treatments[{j}]", ("patients", i, "treatments", j)
                 validate_kind[treatment["kind"]](treatment)
     except fastjsonschema.JsonSchemaValueException as fast_error:
-        error = reference_error(document)
+        name = fast_error.name or "data"
+        error = reference_error(document, part or _fast_error_path(name))
         if error is None:
             # The validators disagree only where Python's regular expressions are laxer than the
             # schema's (ECMA 262): '$' also matches before a final newline. Trust the refusal.
-            name = fast_error.name or "data"
             relative = name.removeprefix("data")
             path = (where + relative if where else relative.lstrip(".")) or "(document)"
             message = fast_error.message.removeprefix(name).strip()
-            raise RecordError(path, f"{fast_error.value!r} {message}") from None
+            raise RecordError(path, f"{quoted(fast_error.value)} {message}") from None
         raise error from None

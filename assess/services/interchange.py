@@ -25,6 +25,7 @@ from assess.record.errors import ConflictError, NotFoundError
 from assess.services import audit
 from assess.services import rows as r
 from assess.services.access import require
+from assess.services.locks import lock_named
 from assess.services.rows import load_records
 from assess.services.signing import addenda_by_patient, toxin_signatures_by_patient, with_addenda
 from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
@@ -169,9 +170,13 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     """Add what is new in records (already validated, e.g. by read_document) to the database.
 
     Everything is planned before anything is written: a conflict raises ConflictError and writes nothing.
-    The caller's transaction makes the writes all-or-nothing.
+    The caller's transaction makes the writes all-or-nothing. Imports take turns (a lock held to the end of
+    the transaction, taken before anything is read): the same file imported at once from several places is
+    stored once, the others finding it "already stored".
     """
     require(session, IMPORT)
+    if not dry_run:
+        lock_named(session, r.PATIENT, "import")
     ids = _stored_ids(session, [r.mrn for r in records])
     stored = _as_exported(session, load_records(session, list(ids.values()))) if ids else {}
     plan = _Plan()

@@ -22,7 +22,14 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
 from assess.record.errors import DatabaseError
-from assess.storage.db import backup_sqlite, known_revisions, make_engine, sqlite_path
+from assess.storage.db import (
+    backup_sqlite,
+    is_database_file,
+    known_revisions,
+    make_engine,
+    refuse_lost_database,
+    sqlite_path,
+)
 
 
 @dataclass(frozen=True)
@@ -239,6 +246,9 @@ def restore_postgres(url: str, source: Path, keep_folder: Path) -> Restored:
 def backup_database(url: str, target: Path) -> Path:
     if not target.parent.is_dir():
         raise DatabaseError(f"{target}: folder {target.parent} does not exist")
+    if is_database_file(url, target):
+        raise DatabaseError(f"{target} is the database itself: a backup written there would replace it; "
+                            "choose another file")
     path = sqlite_path(url)
     if path is not None:
         return backup_sqlite(path, target)
@@ -248,6 +258,9 @@ def backup_database(url: str, target: Path) -> Path:
 def restore_database(url: str, source: Path) -> Restored:
     """Restore the backup into the database at url; the replaced database is kept beside it (SQLite) or
     beside the backup file (PostgreSQL)."""
+    refuse_lost_database(url, create=True)
+    if is_database_file(url, source):
+        raise DatabaseError(f"{source} is the database itself, not a backup of it; nothing was changed")
     path = sqlite_path(url)
     if path is not None:
         return restore_sqlite(path, source)

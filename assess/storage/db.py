@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.record.actor import Actor
 from assess.record.errors import DatabaseError
+from assess.storage import sqlite_guard
 
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
@@ -42,12 +43,55 @@ def database_url(explicit: str | None = None) -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+def chosen_explicitly(explicit: str | None) -> bool:
+    """Whether the database was named (--db, ASSESS_DATABASE_URL) rather than the default first-run file."""
+    return bool(explicit or os.environ.get(ENV_URL))
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL (None for PostgreSQL or an in-memory database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
+
+
+def refuse_lost_database(url: str, create: bool) -> None:
+    """SQLite setups that would silently keep nothing: an in-memory database, or (named explicitly) a file that
+    is missing or empty, where a typing slip would start a new, empty database beside the clinic's."""
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError:
+        return  # make_engine says what is wrong with it
+    if parsed.get_backend_name() != "sqlite":
+        return
+    path = sqlite_path(url)
+    if path is None or parsed.query.get("mode") == "memory" or ":memory:" in str(path):
+        raise DatabaseError(f"{url!r} is an in-memory database: everything written to it is lost when assess "
+                            "ends; name a file instead, e.g. sqlite:///path/to/assess.db")
+    if create:
+        return
+    hint = f"to start a new database there, run: assess --db {url} db upgrade"
+    if not path.exists():
+        raise DatabaseError(f"the database file {path} does not exist (nothing was created); {hint}")
+    if path.is_file() and path.stat().st_size == 0:
+        raise DatabaseError(f"the database file {path} is empty (0 bytes), not an assess database; {hint}")
+
+
+def database_files(url: str) -> tuple[Path, ...]:
+    """The SQLite file and its journals (nothing for a server): files a report or backup must not replace."""
+    path = sqlite_path(url)
+    return () if path is None else (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
+
+
+def is_database_file(url: str, target: Path) -> bool:
+    """Whether `target` is the database's own file or journal: never to be written over, nor read as a document
+    (opening and closing it in a process that holds the database would drop that process's locks)."""
+    resolved = os.path.realpath(target)
+    for own in database_files(url):
+        if resolved == os.path.realpath(own) or (own.exists() and target.exists() and os.path.samefile(own, target)):
+            return True
+    return False
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -82,6 +126,8 @@ def make_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {error}") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+        if path is not None:
+            sqlite_guard.watch(engine, path)  # after _on_sqlite_connect: its connections are in WAL mode
     return engine
 
 
@@ -220,13 +266,25 @@ class Database:
         A refusal or failure of the database itself (a constraint, a lost server) comes out as a
         DatabaseError that says nothing was saved, so no shell ever shows a driver's traceback.
         """
+        sqlite_guard.write_unproven(self.engine)  # a flag left by a transaction that failed is not this one's
         try:
             with self.sessions.begin() as session:
                 session.info["actor"] = self.actor
                 yield session
         except SQLAlchemyError as error:
-            raise DatabaseError(f"the database did not accept the change, nothing was saved: {_reason(error)}") \
-                from error
+            reason = _reason(error)
+            if "malformed" in reason or "disk I/O error" in reason:  # the connections are reopened before the next
+                raise DatabaseError(f"the database could not be read ({reason}); assess has reopened it: nothing "
+                                    "was saved, try again (if this repeats, the file is damaged: restore the "
+                                    "latest backup)") from error
+            if isinstance(error, IntegrityError) and ("UNIQUE" in reason or "duplicate key" in reason):
+                raise DatabaseError("nothing was saved: the same record was stored at the same moment from another "
+                                    f"workstation or program ({reason}); reload, then try again") from error
+            raise DatabaseError(f"the database did not accept the change, nothing was saved: {reason}") from error
+        if sqlite_guard.write_unproven(self.engine):
+            raise DatabaseError("the change could not be confirmed as saved: another program replaced the "
+                                "database's journal file while it was written; assess has reopened the database, "
+                                "save again")
 
     def describe(self) -> str:
         path = sqlite_path(self.url)
@@ -234,16 +292,21 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        sqlite_guard.unwatch(self.engine)
 
 
-def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True) -> Database:
+def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True,
+                  create: bool = True) -> Database:
     """Open (creating and migrating on first use) the database at url, or the default one.
 
     A SQLite file is checked first (quick_check). Without `check_file` the caller runs `Database.check_file`
     itself (the window does, beside its start: the check reads the whole file); a file about to be
-    upgraded is checked here all the same, so a damaged file is never migrated.
+    upgraded is checked here all the same, so a damaged file is never migrated. Without `create`, a SQLite
+    file that is missing or empty is refused instead of started afresh (a database named by the user).
+    An in-memory SQLite database is always refused: it would keep nothing.
     """
     resolved = database_url(url)
+    refuse_lost_database(resolved, create)
     engine = make_engine(resolved)
     path = sqlite_path(resolved)
     try:

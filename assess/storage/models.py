@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -232,7 +233,15 @@ class TherapyRow(Base):
 
 class OrthosisRow(Base):
     __tablename__ = "orthosis_period"
-    __table_args__ = (Index("ix_orthosis_period_patient_id", "patient_id", "start"),)
+    # The identity the import relies on (docs/design.md): one orthosis per patient, start, kind and side. Two
+    # partial indexes, as a unique constraint would let rows without a side repeat (NULLs differ in SQL).
+    __table_args__ = (
+        Index("ix_orthosis_period_patient_id", "patient_id", "start"),
+        Index("uq_orthosis_period_identity", "patient_id", "start", "orthosis", "side", unique=True,
+              sqlite_where=text("side IS NOT NULL"), postgresql_where=text("side IS NOT NULL")),
+        Index("uq_orthosis_period_identity_no_side", "patient_id", "start", "orthosis", unique=True,
+              sqlite_where=text("side IS NULL"), postgresql_where=text("side IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))

@@ -45,7 +45,7 @@ def run_window(db_url: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from assess.record.errors import AssessError
-    from assess.storage.db import database_url, open_database
+    from assess.storage.db import chosen_explicitly, database_url, open_database
     from assess.ui.about import set_application_identity
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
@@ -53,7 +53,8 @@ def run_window(db_url: str | None) -> int:
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     set_application_identity(app)  # the name and the icon of every window, the database error's box too
     try:
-        db = open_database(database_url(db_url), check_file=False)  # checked beside the start, below
+        # Checked beside the start, below; a file named by --db must exist (the default one is created).
+        db = open_database(database_url(db_url), check_file=False, create=not chosen_explicitly(db_url))
     except AssessError as error:  # a damaged file, an unreachable server: said in the window too, not only stderr
         from PySide6.QtWidgets import QMessageBox
 

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from assess.record.errors import AssessError
-from assess.storage.db import Database
+from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_chunks_atomically
+from assess.ui.file_dialogs import ask_save_file
 from assess.ui.messages import show_error
 
 _RUNNING: set[EhrExportWorker] = set()  # a running thread's Python object must outlive the function that started it
@@ -28,6 +29,10 @@ class EhrExportWorker(QThread):
         self._db, self._mrn, self._out, self._today = db, mrn, out, today
 
     def run(self) -> None:
+        if is_database_file(self._db.url, self._out):
+            self.failed.emit(f"{self._out} is the database itself: the Bundle written there would replace every "
+                             "record; choose another file")
+            return
         try:
             from assess.services.fhir import export_fhir
 
@@ -43,8 +48,8 @@ class EhrExportWorker(QThread):
 
 
 def choose_bundle_file(parent: QWidget, mrn: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Export for EHR", str(Path.home() / f"assess-fhir-{mrn}.json"),
-                                          "FHIR R4 JSON (*.json)")
+    # The dialog of file_dialogs never opens the files it lists (the database beside them stays locked).
+    name, _ = ask_save_file(parent, "Export for EHR", Path.home() / f"assess-fhir-{mrn}.json", "FHIR R4 JSON (*.json)")
     if not name:
         return None
     return Path(name if name.lower().endswith(".json") else name + ".json")

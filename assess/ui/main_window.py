@@ -395,6 +395,9 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, index: int) -> None:
         # During an exam the grid gets the whole width; the patient list returns with the patient tab.
         self.patients_dock.setVisible(index <= 0)
+        mrn = getattr(self.tabs.widget(index), "mrn", self.mrn)  # an exam's patient is the open one (Ctrl+T, ...)
+        if isinstance(mrn, str) and mrn != self.mrn:
+            self.open_patient(mrn, show=False)
         self.keys.tab_changed()  # the one place a tab that becomes current gets the keys
 
     def _on_tabs_close_requested(self, index: int) -> None:

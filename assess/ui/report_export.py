@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,8 +24,9 @@ from PySide6.QtWidgets import (
 from assess.record.errors import AssessError
 from assess.reports.content import Clinic
 from assess.services.clinic import clinic_letterhead, letterhead_missing, set_clinic_letterhead
-from assess.storage.db import Database
+from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_atomically
+from assess.ui.file_dialogs import ask_save_file
 from assess.ui.messages import show_error
 
 
@@ -104,6 +104,10 @@ class ReportWorker(QThread):
         self._db, self._mrn, self._out, self._today = db, mrn, out, today
 
     def run(self) -> None:
+        if is_database_file(self._db.url, self._out):
+            self.failed.emit(f"{self._out} is the database itself: the report written there would replace every "
+                             "record; choose another file")
+            return
         try:
             from assess.reports.pdf import report_bytes
             from assess.services.report import patient_report
@@ -117,8 +121,7 @@ class ReportWorker(QThread):
 
 
 def choose_report_file(parent: QWidget, mrn: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Export report", str(Path.home() / f"assess-report-{mrn}.pdf"),
-                                          "PDF (*.pdf)")
+    name, _ = ask_save_file(parent, "Export report", Path.home() / f"assess-report-{mrn}.pdf", "PDF (*.pdf)")
     if not name:
         return None
     return Path(name if name.lower().endswith(".pdf") else name + ".pdf")

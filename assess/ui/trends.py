@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -31,6 +30,7 @@ from assess.scoring.chart_text import body_map_summary, body_map_table, trend_su
 from assess.scoring.muscles import MUSCLE_GROUPS
 from assess.scoring.response import VISIT_SCORES
 from assess.ui.chart_values import ValuesTable
+from assess.ui.file_dialogs import ask_save_file
 
 # Combo data of the visit-level charts, told apart from muscle group codes.
 VISIT_PREFIX = "visit:"
@@ -386,8 +386,7 @@ class TrendsPanel(QWidget):
             return
         group, chart = self.choice()
         name = f"{self.record.mrn}-{group or 'visit'}-{chart}".replace("/", "-")
-        chosen, selected = QFileDialog.getSaveFileName(self, "Export chart", str(Path.home() / f"{name}.png"),
-                                                       EXPORT_FILTERS)
+        chosen, selected = ask_save_file(self, "Export chart", Path.home() / f"{name}.png", EXPORT_FILTERS)
         if not chosen:
             return
         path = Path(chosen)

@@ -33,7 +33,7 @@ from assess.ui.signing import ADDENDUM_KEYS, AddendumDialog, addenda_html, confi
 from assess.ui.undo import confirm_copied, copy_from_last_visit, field_changes
 from assess.ui.visit_context import load_visit_context
 from assess.ui.visit_details import VisitDetailsPanel
-from assess.ui.visit_layout import VisitSections, VisitSplitter, exam_column
+from assess.ui.visit_layout import VisitSections, VisitSplitter, claim_width_only_when_shown, exam_column
 from assess.ui.visit_scores import SCORE_FIELDS, VisitScoresPanel
 from assess.ui.visit_toolbar import VisitBanners, VisitToolbar
 from assess.ui.worsening_prompt import TriggerDialog, WorseningLine, WorseningRule, worsening_text
@@ -98,6 +98,7 @@ class VisitEditor(QWidget):
         self.scores.refused.connect(self.grid.help_line.warn)
         self.details.edited.connect(self._on_field_edited)
         self.setFocusProxy(self.grid)
+        claim_width_only_when_shown(self)  # behind another tab, the exam does not widen the window
         self.grid.start()
         self._offer_existing_draft()
 
@@ -467,6 +468,7 @@ class VisitEditor(QWidget):
         self.banner.show()
 
     def _set_read_only(self) -> None:
+        self.undo_stack.clear()  # nothing typed before signing can be undone into the signed visit's screen
         self.model.set_read_only(True)
         self.scores.set_read_only(True)
         self.details.set_read_only(True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -145,3 +146,27 @@ def exam_column(grid: ExamGrid, last_exam: dt.date | None) -> QWidget:
     layout.addWidget(exam_legend(last_exam))
     layout.addStretch(0)
     return exam
+
+
+class _WidthWhenShown(QObject):
+    """A tab page that claims its width only while shown: a QTabWidget is as wide as its widest page, shown
+    or not, so an exam behind the patient tab (with the patient list beside it) pushed the window past a
+    1280-pixel screen. Hidden, the page's horizontal policy is Ignored, which layouts count as no width."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide) and isinstance(watched, QWidget):
+            policy = watched.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred if event.type() == QEvent.Type.Show
+                                       else QSizePolicy.Policy.Ignored)
+            watched.setSizePolicy(policy)
+            # A hidden widget's change reaches no layout by itself: the ancestors (the tabs, the window) forget
+            # their cached sizes now, before the patient list is shown beside the tab that replaced it.
+            parent = watched.parentWidget()
+            while parent is not None:
+                parent.updateGeometry()
+                parent = parent.parentWidget()
+        return False
+
+
+def claim_width_only_when_shown(page: QWidget) -> None:
+    page.installEventFilter(_WidthWhenShown(page))

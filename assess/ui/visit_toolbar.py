@@ -82,7 +82,8 @@ class VisitToolbar(QWidget):
         self.status = QLabel("No changes yet")
         self.status.setObjectName("visit_status")
         self.status.setAccessibleName("Save status")
-        # "Signed by … on …" must not widen the row past a laptop's screen: it wraps onto a second line instead.
+        # "Signed by … on …" or "Draft restored from … — not saved yet" must not widen the row (and the window)
+        # past a laptop's screen: it wraps onto a second line instead.
         self.status.setWordWrap(True)
         self.status.setMinimumWidth(self.status.fontMetrics().averageCharWidth() * 16)
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)

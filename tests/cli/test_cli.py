@@ -78,22 +78,24 @@ def test_a_conflict_names_patient_date_and_type(capsys: pytest.CaptureFixture[st
     ('{"format": "assess-record/2", "patients": []}', "format: 'assess-record/1' was expected"),
     ('[]', "(document): [] is not of type 'object'"),
 ])
-def test_malformed_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, expected: str) -> None:
+def test_malformed_files(capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path, content: str,
+                         expected: str) -> None:
     path = tmp_path / "f.json"
     path.write_text(content)
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(path))
+    code, _, err = run(capsys, sqlite_url, "import", str(path))
     assert code == 1 and expected in err and err.count("\n") == 1
 
 
-def test_a_file_that_is_not_utf8_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_is_named(capsys: pytest.CaptureFixture[str], sqlite_url: str,
+                                          tmp_path: Path) -> None:
     path = tmp_path / "latin1.json"
     path.write_bytes('{"format": "assess-record/1", "patients": [{"mrn": "Müller"}]}'.encode("latin-1"))
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(path))
+    code, _, err = run(capsys, sqlite_url, "import", str(path))
     assert code == 1 and err.startswith(f"assess: {path}: not UTF-8 text (invalid")
 
 
-def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "import", str(tmp_path / "nope.json"))
+def test_missing_file(capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path) -> None:
+    code, _, err = run(capsys, sqlite_url, "import", str(tmp_path / "nope.json"))
     assert code == 1 and err == f"assess: {tmp_path / 'nope.json'}: no such file\n"
 
 
@@ -115,13 +117,14 @@ def test_patients_search_and_show(capsys: pytest.CaptureFixture[str], db_url: st
     assert "Intrathecal baclofen pump since 2023-05-02, 180 µg/day at 500 µg/mL, last refill 2024-01-15" in out
 
 
-def test_show_unknown_patient(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "show", "NOPE")
+def test_show_unknown_patient(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, _, err = run(capsys, sqlite_url, "show", "NOPE")
     assert code == 1 and err == "assess: no patient with MRN 'NOPE'\n"
 
 
-def test_export_to_a_missing_folder_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "export", "--out", str(tmp_path / "x" / "o.json"))
+def test_export_to_a_missing_folder_writes_nothing(capsys: pytest.CaptureFixture[str], sqlite_url: str,
+                                                   tmp_path: Path) -> None:
+    code, _, err = run(capsys, sqlite_url, "export", "--out", str(tmp_path / "x" / "o.json"))
     assert code == 1 and "does not exist" in err
 
 
@@ -151,10 +154,10 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert exit_.value.code == 0 and "usage: assess" in capsys.readouterr().out
 
 
-def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+def test_the_installed_command_prints_one_line_and_no_traceback(sqlite_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "assess-record/1", "patients": [{"mrn": ""}]}')
-    result = subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "import",
+    result = subprocess.run([sys.executable, "-m", "assess", "--db", sqlite_url, "import",
                              str(bad)], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -183,11 +186,11 @@ def test_alerts_json_shape(capsys: pytest.CaptureFixture[str], db_url: str, tmp_
     assert code == 0 and ("warning" in out.splitlines()[-1] or out.strip() == "No open alerts.")
 
 
-def test_alerts_usage_and_unknown_patient(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_alerts_usage_and_unknown_patient(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["--db", f"sqlite:///{tmp_path / 'a.db'}", "alerts", "--as-of", "2025-02-30"])
+        main(["--db", sqlite_url, "alerts", "--as-of", "2025-02-30"])
     assert exit_.value.code == 2 and "'2025-02-30' is not a date" in capsys.readouterr().err
-    code, _, err = run(capsys, f"sqlite:///{tmp_path / 'a.db'}", "alerts", "--patient", "NOPE")
+    code, _, err = run(capsys, sqlite_url, "alerts", "--patient", "NOPE")
     assert code == 1 and err == "assess: no patient with MRN 'NOPE'\n"
 
 

@@ -32,15 +32,23 @@ from assess.record.errors import AssessError, RecordError
 from assess.scoring.scales import NumericScale, OrdinalScale
 from assess.services.checks import check_details, check_goals, check_treatment, check_visit
 from assess.services.interchange import export_records, import_records
-from assess.storage.db import Database
+from assess.storage.db import Database, open_database
 
 BOUNDED = settings(max_examples=80, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 # --- values of any kind, in the right place or the wrong one ----------------------------------------
 
+# Hostile values that once printed tracebacks: integers of hundreds of digits (OverflowError), text with a lone
+# surrogate (UnicodeEncodeError in either database's driver), strings far longer than any field.
+hostile_scalars = st.one_of(
+    st.integers(10**300, 10**1200), st.integers(-10**1200, -10**300),
+    st.text(st.characters(categories=["Cs", "Ll"]), min_size=1, max_size=6),
+    st.text(min_size=500, max_size=2000),
+)
 # NaN and infinity too: Python's JSON reader takes NaN and Infinity from a file.
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(), st.text(max_size=12))
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(), st.text(max_size=12),
+                         hostile_scalars)
 json_values = st.recursive(json_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
 wrong_kind = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.floats(), st.text(max_size=20),
@@ -49,7 +57,8 @@ wrong_kind = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.
 _VOCABULARY = ["left", "right", "1+", "4-", "2", "draft", "signed", "follow_up", "initial", "female", "male",
                "cerebral_palsy", "stroke", "III", "hip_flexors", "elbow_flexors", "onabotulinumtoxinA", "baclofen",
                "gastrocnemius_medial", "physiotherapy", "afo", "refill", "walk", "stiffness", ""]
-plausible_text = st.one_of(st.sampled_from(_VOCABULARY), st.text(max_size=15))
+plausible_text = st.one_of(st.sampled_from(_VOCABULARY), st.text(max_size=15),
+                           st.text(st.characters(categories=["Cs", "Lu"]), min_size=1, max_size=4))
 
 
 def _plausible(annotation: Any, typed: bool) -> st.SearchStrategy[Any]:
@@ -99,6 +108,7 @@ def _refused_clearly(error: AssessError) -> None:
     """One line that says what was wrong; a RecordError's message starts with the path it names."""
     message = str(error)
     assert message and "\n" not in message and "Traceback" not in message
+    assert len(message) <= 1000, message  # a value is quoted briefly (the longest vocabulary is 661 characters)
     if isinstance(error, RecordError) and error.path:
         assert message.startswith(f"{error.path}: ")
 
@@ -251,6 +261,7 @@ def test_an_import_is_whole_or_refused_with_nothing_written(stored: Database, do
                  damaged_documents().map(lambda d: json.dumps(d, ensure_ascii=False).encode())))
 def test_assess_import_of_any_file_prints_one_line_or_imports(tmp_path: Path, data: bytes) -> None:
     url = f"sqlite:///{tmp_path / 'assess.db'}"
+    open_database(url).close()  # a file named with --db must exist
     path = tmp_path / "in.json"
     path.write_bytes(data)
     err = io.StringIO()
@@ -270,7 +281,7 @@ def test_assess_import_of_any_file_prints_one_line_or_imports(tmp_path: Path, da
     ("units", "patients[0].treatments[2].injections[0].units"),
     ("dose_mg_per_day", "patients[0].treatments[0].dose_mg_per_day"),
 ])
-def test_nan_in_a_file_is_refused_at_its_field(tmp_path: Path, field: str, path: str) -> None:
+def test_nan_in_a_file_is_refused_at_its_field(sqlite_url: str, tmp_path: Path, field: str, path: str) -> None:
     """NaN passes every range check of the schema; it was imported and stored as a weight, a dose, units."""
     text = json.dumps(sample_document())
     text = text.replace(f'"{field}": ', f'"{field}": NaN, "_was": ', 1)
@@ -282,7 +293,7 @@ def test_nan_in_a_file_is_refused_at_its_field(tmp_path: Path, field: str, path:
     (tmp_path / "nan.json").write_text(json.dumps(document))
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        assert main(["--db", f"sqlite:///{tmp_path / 'a.db'}", "import", str(tmp_path / "nan.json")]) == 1
+        assert main(["--db", sqlite_url, "import", str(tmp_path / "nan.json")]) == 1
     assert f"{path}: nan is not a number" in err.getvalue()
 
 

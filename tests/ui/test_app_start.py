@@ -26,8 +26,8 @@ def test_no_display_prints_one_clear_line_and_exits_1(tmp_path: Path) -> None:
     assert "assess patients" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_commands_still_work_without_a_display(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "patients"],
+def test_commands_still_work_without_a_display(sqlite_url: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "assess", "--db", sqlite_url, "patients"],
                             capture_output=True, text=True, env=_env_without_display(), timeout=60)
     assert result.returncode == 0 and "No patients yet" in result.stdout
 
@@ -44,6 +44,8 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**_env_without_display(), "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "db", "upgrade"],
+                   env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "demo",
                     "--patients", "5"], env=env, check=True, capture_output=True)
     app = subprocess.Popen([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}"], env=env,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_safety"
-down_revision = "0003_trust"
+down_revision = "0004_treatment_identity"
 branch_labels = None
 depends_on = None
 
