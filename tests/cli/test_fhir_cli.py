@@ -20,6 +20,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_export_one_patient_and_import_it_elsewhere(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source, target = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    for url in (source, target):  # a database named with --db is started by `assess db upgrade`
+        assert _run(capsys, "--db", url, "db", "upgrade")[0] == 0
     (tmp_path / "in.json").write_text(json.dumps(sample_document()), encoding="utf-8")
     assert _run(capsys, "--db", source, "import", str(tmp_path / "in.json"))[0] == 0
     out = tmp_path / "ehr.json"
@@ -38,18 +40,19 @@ def test_export_one_patient_and_import_it_elsewhere(capsys: pytest.CaptureFixtur
     assert json.loads(text)["patients"][0]["mrn"] == "ITB-7"
 
 
-def test_a_bad_bundle_is_one_line_naming_file_and_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_bad_bundle_is_one_line_naming_file_and_path(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                        sqlite_url: str) -> None:
     bad = tmp_path / "referral.json"
     bad.write_text(json.dumps({"resourceType": "Bundle", "entry": [{"resource": {
         "resourceType": "Patient", "identifier": [{"system": "https://assess.example.org/fhir/mrn", "value": "R-1"}],
         "name": [{"family": "Rao", "given": ["Ann"]}], "birthDate": "1970-13-01"}}]}), encoding="utf-8")
-    code, text, err = _run(capsys, "--db", f"sqlite:///{tmp_path / 'a.db'}", "import", "--format", "fhir-r4",
+    code, text, err = _run(capsys, "--db", sqlite_url, "import", "--format", "fhir-r4",
                            str(bad))
     assert code == 1 and text == ""
     assert err == (f"assess: {bad}: entry[0].resource.birthDate: '1970-13-01' is not a real calendar date "
                    "(YYYY-MM-DD) (patients[0].birth_date in assess terms)\n")
 
 
-def test_fhir_options_need_the_fhir_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = _run(capsys, "--db", f"sqlite:///{tmp_path / 'a.db'}", "export", "--letter", "--out", "x.json")
+def test_fhir_options_need_the_fhir_format(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, _, err = _run(capsys, "--db", sqlite_url, "export", "--letter", "--out", "x.json")
     assert code == 2 and "--letter and --mrn-system are for --format fhir-r4" in err
