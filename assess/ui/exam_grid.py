@@ -164,7 +164,7 @@ class ExamGrid(QTableView):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         try:
-            parse_value(COLUMNS[index.column()][0], text)
+            self.exam.parse(self.exam.key_at(index), text)
         except ValueError as error:
             return str(error)
         return None
@@ -181,7 +181,7 @@ class ExamGrid(QTableView):
         if error:
             self.help_line.warn(error)
             return False
-        self._push_value(key, parse_value(key[2], text))
+        self._push_value(key, self.exam.parse(key, text))
         return True
 
     def flush(self) -> None:

@@ -78,6 +78,7 @@ class VisitEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self.model = ExamGridModel(template_for(self.stored) if self.stored and self.stored.findings
                                    else template_for(self.last_exam), self)
+        self.model.popliteal_convention = context.popliteal_convention
         if self.last_exam is not None:
             self.model.set_last_visit(self.last_exam.findings, self.last_exam.date)
         self.grid = ExamGrid(self.model, self.undo_stack)
