@@ -29,12 +29,7 @@ from assess.record.domain import PatientDetails, PatientRecord, Treatment
 from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.alerts import alerts
-from assess.services.clinic import (
-    clinic_letterhead,
-    hidden_muscle_groups,
-    set_clinic_letterhead,
-    set_hidden_muscle_groups,
-)
+from assess.services.clinic import hidden_muscle_groups
 from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
 from assess.storage.db import Database
@@ -473,21 +468,11 @@ class MainWindow(QMainWindow):
         due.refresh()
 
     def edit_clinic_settings(self) -> None:
-        from assess.ui.clinic_dialog import ClinicSettingsDialog
+        from assess.ui.clinic_dialog import edit_clinic_settings
 
-        with self.db.transaction() as session:
-            hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
-        chosen = ClinicSettingsDialog.ask(self, hidden, letterhead)
-        if chosen is None:
-            return
-        try:
-            with self.db.transaction() as session:
-                set_hidden_muscle_groups(session, chosen[0], expected=hidden)
-                set_clinic_letterhead(session, chosen[1], expected=letterhead)
-        except AssessError as error:
-            show_error(self, "Clinic settings not saved", error)
-            return
-        self.statusBar().showMessage(f"Clinic settings saved {_now()}; exams opened from now on use them")
+        said = edit_clinic_settings(self, self.db)  # the letterhead, hidden rows and popliteal convention
+        if said is not None:
+            self.statusBar().showMessage(said)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.
