@@ -37,8 +37,8 @@ from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limit
 from assess.scoring.muscles import GROUPS_BY_CODE, group_name, groups_of_muscle, muscle_name
 from assess.scoring.oral_rules import interaction_alerts, not_established_alerts, oral_weight_alerts
 from assess.scoring.pump_rules import first_dose_alerts, replacement_alerts, setting_alerts, stop_alerts
-from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts
-from assess.scoring.weights import stale_weight_alerts, weight_on
+from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts, toxin_weight_alerts
+from assess.scoring.weights import weight_on
 
 # Follow-up schedule. CLINICAL.md ("Who uses it" / treatments): after pump placement or surgery the neurosurgeon
 # sees the patient at 3, 6 and 12 months. The window of 3 weeks either side, the review 4-8 weeks after a toxin
@@ -423,9 +423,7 @@ def patient_alerts(record: PatientRecord, on: dt.date, limits: LimitTable) -> li
             weighed = weight_on(visits, session.date)
             alerts += toxin_session_alerts(mrn, session, birth, weighed[0] if weighed else None,
                                            [s for s in sessions if s.date < session.date], limits)
-            if weighed and any(x.per_kg for x in limits.toxin_doses(session.product, True)):
-                alerts += stale_weight_alerts(mrn, birth, weighed[1], session.date,
-                                              f"the per-kg limits of {words(session.product)}")
+            alerts += toxin_weight_alerts(mrn, session, birth, weighed[1] if weighed else None, limits)
     drugs = [t for t in treatments if isinstance(t, OralMedication)]
     alerts += oral_alerts(mrn, drugs, birth, _weight_on(visits, on), on, limits)
     alerts += not_established_alerts(mrn, drugs, birth, on, limits) + interaction_alerts(mrn, as_of, on, limits)

@@ -32,7 +32,7 @@ class TreatmentActions:
             weight = last_weight(record)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession)]
             treatment = ToxinSessionDialog.ask(self.parent, record.details, weight[0] if weight else None, None,
-                                               earlier)
+                                               earlier, weighed_on=weight[1] if weight else None)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
@@ -60,7 +60,7 @@ class TreatmentActions:
             weight = last_weight(record, stored.date)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]
             corrected = ToxinSessionDialog.ask(self.parent, record.details, weight[0] if weight else None, stored,
-                                               earlier)
+                                               earlier, weighed_on=weight[1] if weight else None)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
