@@ -130,3 +130,33 @@ def test_the_clinics_convention_is_stored_with_the_finding_and_shown_back(qtbot:
     qtbot.addWidget(again)
     assert again.model.index_of(KNEE_PROM).data(DISPLAY) == "40° ▲"
     assert again.model.index_of(KNEE_PROM).data(CHANGE_ROLE) == "worse"
+
+
+def test_an_autosaved_exam_comes_back_in_the_convention_it_was_typed_in(qtbot: QtBot, tmp_path: Path) -> None:
+    """A crash after typing 40° short of extension: the draft restores 40°, held as 140° with its convention."""
+    from assess.storage.db import open_database
+
+    db = open_database(f"sqlite:///{tmp_path}/a.db")
+    try:
+        add_patient(db, history=False)
+        with db.transaction() as session:
+            record_visit(session, MRN, Visit(LAST, "initial", "Dr K. Osei", findings=BEFORE))
+            set_popliteal_convention(session, "extension_deficit")
+        drafts = drafts_in(tmp_path)
+        editor = VisitEditor(db, MRN, TODAY, "follow_up", "Dr K. Osei", drafts)
+        qtbot.addWidget(editor)
+        editor.grid.go_to(KNEE_PROM)
+        type_keys(editor.grid, ["4", "0", Qt.Key.Key_Return])
+        assert editor.save_draft()
+        with db.transaction() as session:
+            set_popliteal_convention(session, None)
+        draft = drafts.load(MRN, TODAY, "follow_up")
+        assert draft is not None
+        restored = VisitEditor(db, MRN, TODAY, "follow_up", "Dr K. Osei", drafts)
+        qtbot.addWidget(restored)
+        restored.restore(draft)
+        assert restored.model.index_of(KNEE_PROM).data(DISPLAY) == "40° ▲"
+        assert restored.visit().findings[0] == Finding("knee_flexors", "left", prom=140.0,
+                                                       angle_convention="extension_deficit")
+    finally:
+        db.close()
