@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from assess.interchange.read import read_document
 from assess.interchange.write import write_document
 from assess.record.errors import AssessError, ConflictError
+from assess.reports.content import Clinic
+from assess.services.clinic import set_clinic_letterhead
 from assess.services.fhir import export_fhir, import_fhir
 from assess.services.interchange import import_records
 from assess.storage.db import Database, open_database
@@ -66,6 +68,8 @@ def test_export_imported_into_an_empty_database_exports_the_same_bundle(database
 
 def test_the_letter_goes_along_as_a_readable_pdf(database: Database) -> None:
     _store(database)
+    with database.transaction() as session:  # a letter is headed with the clinic's name and phone (issue 15)
+        set_clinic_letterhead(session, Clinic("Elm Clinic", phone="555-0100"))
     child = kinds()["sample child (signed visit, goals, casting, therapy)"]
     bundle = _export(database, child.mrn, letters=True)
     Bundle(bundle, strict=True)
