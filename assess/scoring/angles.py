@@ -16,12 +16,30 @@ from assess.record.domain import ANGLE_CONVENTIONS, Finding
 POPLITEAL_GROUPS = ("knee_flexors",)  # the popliteal angle tests the hamstrings
 ANGLE_FIELDS = ("prom", "tardieu_r1", "tardieu_r2")
 FULL_EXTENSION = 180.0
-CONVENTION_WORDS = {None: "popliteal angle (larger = less tight)",
-                    "extension_deficit": "degrees short of full extension (larger = tighter)"}
+CONVENTION_WORDS: dict[str | None, str] = {
+    None: "popliteal angle (larger = less tight)",
+    "extension_deficit": "degrees short of full extension (larger = tighter)",
+}
 
 
 def _flip(value: float | None) -> float | None:
-    return None if value is None else FULL_EXTENSION - value
+    # Rounded well below a goniometer's degree, so a value typed with decimals comes back exactly as typed.
+    return None if value is None else round(FULL_EXTENSION - value, 6)
+
+
+def holds_popliteal(group: str, field: str) -> bool:
+    """Whether this muscle group's field is the popliteal angle, the one angle with two conventions."""
+    return group in POPLITEAL_GROUPS and field in ANGLE_FIELDS
+
+
+def has_popliteal_angle(finding: Finding) -> bool:
+    return finding.muscle_group in POPLITEAL_GROUPS and any(getattr(finding, f) is not None for f in ANGLE_FIELDS)
+
+
+def in_convention(value: float | None, convention: str | None) -> float | None:
+    """A popliteal angle from the format's convention to `convention`, or back: the conversion is its own
+    inverse, the two conventions adding up to 180°."""
+    return _flip(value) if convention == "extension_deficit" else value
 
 
 def from_measured(finding: Finding, convention: str | None) -> Finding:

@@ -1,17 +1,19 @@
 """Intrathecal baclofen pump rules from the labels: the first daily dose after implant, stopping the pump,
-the marketed concentrations, daily doses far above the maintenance ranges, and the pump's replacement date."""
+the marketed concentrations, daily doses far above the maintenance ranges, the refill date before the pump's
+low-reservoir alarm, and the pump's replacement date."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assess.record.domain import OralMedication, PumpEvent
 from assess.record.labels import words
 from assess.scoring.alerting import INFO, WARNING, Alert, add_months, n, unverified
 from assess.scoring.current import current_treatments
-from assess.scoring.limits import LimitTable
+from assess.scoring.limits import Limit, LimitTable
 
 # The boxed warning of LIORESAL INTRATHECAL and GABLOFEN (read in the GABLOFEN label text on medlibrary.org,
 # 2026-12-01): abrupt discontinuation, whatever the cause.
@@ -106,17 +108,74 @@ def setting_alerts(mrn: str, events: Sequence[PumpEvent], limits: LimitTable, si
     return alerts
 
 
+@dataclass(frozen=True)
+class Refill:
+    """When the pump's reservoir reaches its low-reservoir alarm, from its last fill and the doses set since."""
+
+    fill: PumpEvent  # the last implant or refill
+    missing: tuple[str, ...] = ()  # what the fill lacks to work the date out ("volume", "concentration", ...)
+    due: dt.date | None = None  # the last whole day before the alarm: the refill is due by then
+    alarm_ml: float = 0.0  # the alarm volume used
+    default_alarm: Limit | None = None  # the table's default, used when the pump's own volume is not recorded
+    volume_ml: float = 0.0  # filled at the last fill
+    concentration: float = 0.0
+    fill_dose: float = 0.0
+
+
+def _last(events: Sequence[PumpEvent], field: str) -> float | None:
+    """The latest recorded value of a setting (a refill may leave the concentration or dose unsaid)."""
+    values = [v for v in (getattr(e, field) for e in events) if v]
+    return float(values[-1]) if values else None
+
+
+def refill_date(events: Sequence[PumpEvent], limits: LimitTable) -> Refill:
+    """days until the alarm = (volume - alarm volume) x concentration / dose, through each dose change.
+    `events`: the pump in place, its implant first, in date order."""
+    last_fill = max(i for i, e in enumerate(events) if e.event in ("implant", "refill"))
+    fill, upto = events[last_fill], events[:last_fill + 1]
+    concentration = _last(upto, "concentration_mcg_per_ml")
+    fill_dose = _last(upto, "dose_mcg_per_day")
+    missing = tuple(what for what, value in (("volume", fill.volume_ml), ("concentration", concentration),
+                                             ("daily dose", fill_dose)) if not value)
+    if missing or fill.volume_ml is None or concentration is None or fill_dose is None:
+        return Refill(fill, missing)
+    alarm = limits.itb_low_reservoir()
+    alarm_ml = alarm.value if alarm is not None else 0.0
+    if events[0].alarm_ml is not None:  # the pump's own alarm volume, recorded at its implant
+        alarm, alarm_ml = None, events[0].alarm_ml
+    remaining_mcg = (fill.volume_ml - alarm_ml) * concentration  # what may be given before the alarm
+    start, rate = fill.date, fill_dose
+    for event in (e for e in events[last_fill + 1:] if e.dose_mcg_per_day):
+        used = rate * (event.date - start).days
+        if used >= remaining_mcg:
+            break
+        remaining_mcg -= used
+        start, rate = event.date, float(event.dose_mcg_per_day or rate)
+    # The refill is due on the last whole day before the reservoir falls to the alarm volume.
+    due = start + dt.timedelta(days=math.floor(max(remaining_mcg, 0.0) / rate))
+    return Refill(fill, (), due, alarm_ml, alarm, fill.volume_ml, concentration, fill_dose)
+
+
+def replacement_date(implant: PumpEvent, limits: LimitTable) -> tuple[dt.date, bool] | None:
+    """The day the pump is due for replacement and whether it is estimated: the recorded date, or, with none,
+    the longest service life on file from the implant."""
+    life = limits.first("itb_pump_service_life_years")
+    if implant.replacement_due is not None:
+        return implant.replacement_due, False
+    if life is not None:
+        return add_months(implant.date, math.floor(life.value * 12)), True
+    return None
+
+
 def replacement_alerts(mrn: str, implant: PumpEvent, on: dt.date, limits: LimitTable) -> list[Alert]:
     """The pump in place is due for replacement (battery / elective replacement indicator): from the notice
     period before the recorded date, or, with no date recorded, before the longest service life on file."""
     life = limits.first("itb_pump_service_life_years")
     notice = limits.first("itb_replacement_notice_months")
-    if implant.replacement_due is not None:
-        due, estimated = implant.replacement_due, False
-    elif life is not None:
-        due, estimated = add_months(implant.date, math.floor(life.value * 12)), True
-    else:
+    found = replacement_date(implant, limits)
+    if found is None:
         return []
+    due, estimated = found
     months = int(notice.value) if notice is not None else 6
     if on < add_months(due, -months):
         return []

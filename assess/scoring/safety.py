@@ -36,9 +36,15 @@ from assess.scoring.current import current_treatments, pump_status
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, load_limits, lowest_ceiling
 from assess.scoring.muscles import GROUPS_BY_CODE, groups_of_muscle, muscle_name
 from assess.scoring.oral_rules import interaction_alerts, not_established_alerts, oral_weight_alerts
-from assess.scoring.pump_rules import first_dose_alerts, replacement_alerts, setting_alerts, stop_alerts
-from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts
-from assess.scoring.weights import stale_weight_alerts, weight_on
+from assess.scoring.pump_rules import (
+    first_dose_alerts,
+    refill_date,
+    replacement_alerts,
+    setting_alerts,
+    stop_alerts,
+)
+from assess.scoring.toxin_rules import cumulative_alerts, toxin_age_alerts, toxin_weight_alerts
+from assess.scoring.weights import weight_on
 from assess.scoring.worsening import describe
 
 # Follow-up schedule. CLINICAL.md ("Who uses it" / treatments): after pump placement or surgery the neurosurgeon
@@ -226,6 +232,14 @@ def oral_alerts(mrn: str, drugs: Sequence[OralMedication], birth_date: dt.date, 
 
 # --- intrathecal baclofen pump ---------------------------------------------------------------------------
 
+def titration_origin(diagnosis: str, birth_date: dt.date, on: dt.date) -> str:
+    """The origin whose titration step applies: "spinal" or "cerebral". Children take the cerebral-origin step
+    whatever the cause (CLINICAL.md: "cerebral origin, children"); a diagnosis of "other" takes it too, the
+    smaller step being the cautious one."""
+    child = age_in_years(birth_date, on) < ADULT_AGE_YEARS
+    return "spinal" if diagnosis in SPINAL_DIAGNOSES and not child else "cerebral"
+
+
 def pump_alerts(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTable, origin: str,
                 since: dt.date | None = None) -> list[Alert]:
     """The refill due date of the pump in place, and dose changes larger than the titration step.
@@ -243,30 +257,12 @@ def pump_alerts(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: Limi
 
 
 def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTable) -> list[Alert]:
-    """days until the alarm = (volume - alarm volume) x concentration / dose, through each dose change."""
-    last_fill = max(i for i, e in enumerate(events) if e.event in ("implant", "refill"))
-    fill, upto = events[last_fill], events[:last_fill + 1]
-    concentration = _last(upto, "concentration_mcg_per_ml")
-    fill_dose = _last(upto, "dose_mcg_per_day")
-    missing = [what for what, value in (("volume", fill.volume_ml), ("concentration", concentration),
-                                        ("daily dose", fill_dose)) if not value]
-    if missing or fill.volume_ml is None or concentration is None or fill_dose is None:
+    """The refill due within LOOK_AHEAD, before the pump's low-reservoir alarm (pump_rules.refill_date)."""
+    refill = refill_date(events, limits)
+    fill, due, alarm, alarm_ml = refill.fill, refill.due, refill.default_alarm, refill.alarm_ml
+    if due is None:
         return [Alert("pump_refill_due", INFO, mrn, on, f"The next pump refill date cannot be worked out: the "
-                      f"{' and '.join(missing)} at the {words(fill.event)} on {fill.date} are not recorded.")]
-    alarm = limits.itb_low_reservoir()
-    alarm_ml = alarm.value if alarm is not None else 0.0
-    if events[0].alarm_ml is not None:  # the pump's own alarm volume, recorded at its implant
-        alarm, alarm_ml = None, events[0].alarm_ml
-    remaining_mcg = (fill.volume_ml - alarm_ml) * concentration  # what may be given before the alarm
-    start, rate = fill.date, fill_dose
-    for event in (e for e in events[last_fill + 1:] if e.dose_mcg_per_day):
-        used = rate * (event.date - start).days
-        if used >= remaining_mcg:
-            break
-        remaining_mcg -= used
-        start, rate = event.date, float(event.dose_mcg_per_day or rate)
-    # The refill is due on the last whole day before the reservoir falls to the alarm volume.
-    due = start + dt.timedelta(days=math.floor(max(remaining_mcg, 0.0) / rate))
+                      f"{' and '.join(refill.missing)} at the {words(fill.event)} on {fill.date} are not recorded.")]
     if due > on + LOOK_AHEAD:
         return []
     # No "N days ago" in the words: stored alerts hold for days (scoring/due.py); the worklist counts the days.
@@ -274,17 +270,11 @@ def _refill(mrn: str, events: Sequence[PumpEvent], on: dt.date, limits: LimitTab
     level = (f"the {_n(alarm_ml)} mL low-reservoir alarm" + ("" if alarm is not None else " (this pump's own)")
              if alarm_ml else "empty (no low-reservoir alarm volume is on file)")
     return [Alert("pump_refill_due", WARNING, mrn, due,
-                  f"The intrathecal baclofen pump refill {when}: {_n(fill.volume_ml)} mL of {_n(concentration)} µg/mL "
-                  f"from the {words(fill.event)} on {fill.date}, at {_n(fill_dose)} µg/day and the doses set since, "
-                  f"reaches {level}. Running empty risks baclofen withdrawal (high fever, altered mental state, "
-                  f"rebound spasticity, rigidity).{_unverified([alarm] if alarm else [])}",
-                  alarm.cited if alarm is not None else None)]
-
-
-def _last(events: Sequence[PumpEvent], field: str) -> float | None:
-    """The latest recorded value of a setting (a refill may leave the concentration or dose unsaid)."""
-    values = [v for v in (getattr(e, field) for e in events) if v]
-    return float(values[-1]) if values else None
+                  f"The intrathecal baclofen pump refill {when}: {_n(refill.volume_ml)} mL of "
+                  f"{_n(refill.concentration)} µg/mL from the {words(fill.event)} on {fill.date}, at "
+                  f"{_n(refill.fill_dose)} µg/day and the doses set since, reaches {level}. Running empty risks "
+                  f"baclofen withdrawal (high fever, altered mental state, rebound spasticity, rigidity)."
+                  f"{_unverified([alarm] if alarm else [])}", alarm.cited if alarm is not None else None)]
 
 
 def _titration(mrn: str, events: Sequence[PumpEvent], limits: LimitTable, origin: str,
@@ -427,18 +417,13 @@ def patient_alerts(record: PatientRecord, on: dt.date, limits: LimitTable) -> li
             weighed = weight_on(visits, session.date)
             alerts += toxin_session_alerts(mrn, session, birth, weighed[0] if weighed else None,
                                            [s for s in sessions if s.date < session.date], limits)
-            if weighed and any(x.per_kg for x in limits.toxin_doses(session.product, True)):
-                alerts += stale_weight_alerts(mrn, birth, weighed[1], session.date,
-                                              f"the per-kg limits of {words(session.product)}")
+            alerts += toxin_weight_alerts(mrn, session, birth, weighed[1] if weighed else None, limits)
     drugs = [t for t in treatments if isinstance(t, OralMedication)]
     alerts += oral_alerts(mrn, drugs, birth, _weight_on(visits, on), on, limits)
     alerts += not_established_alerts(mrn, drugs, birth, on, limits) + interaction_alerts(mrn, as_of, on, limits)
     alerts += oral_weight_alerts(mrn, drugs, birth, visits, on, limits)
-    # Children take the cerebral-origin titration step whatever the cause (CLINICAL.md: "cerebral origin,
-    # children"); a diagnosis of "other" takes it too, the smaller step being the cautious one.
-    child = age_in_years(birth, on) < ADULT_AGE_YEARS
-    origin = "spinal" if record.diagnosis in SPINAL_DIAGNOSES and not child else "cerebral"
     events = [t for t in treatments if isinstance(t, PumpEvent)]
+    origin = titration_origin(record.diagnosis, birth, on)
     alerts += pump_alerts(mrn, events, on, limits, origin, since=since) + stop_alerts(mrn, events, drugs, since)
     alerts += followup_alerts(mrn, as_of, on, limits)
     alerts += worsening_alerts(mrn, as_of)

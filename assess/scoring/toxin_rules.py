@@ -1,5 +1,5 @@
-"""Botulinum toxin rules from the labels beyond one session: the cumulative dose over an interval, and the
-youngest age a product's paediatric dosing is given for."""
+"""Botulinum toxin rules from the labels beyond one session: the cumulative dose over an interval, the
+youngest age a product's paediatric dosing is given for, and a child's weight too old for the per-kg limits."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from assess.record.domain import ToxinSession, age_in_years
 from assess.record.labels import words
 from assess.scoring.alerting import WARNING, Alert, n, sources, unverified
 from assess.scoring.limits import ADULT_AGE_YEARS, Limit, LimitTable, lowest_ceiling
+from assess.scoring.weights import stale_weight_alerts
 
 _EPSILON = 1e-9  # per-kg ceilings are float products: exactly at the limit must not warn from rounding
 
@@ -59,3 +60,13 @@ def toxin_age_alerts(mrn: str, session: ToxinSession, birth_date: dt.date, limit
                   f"{words(session.product)} on {session.date} for a child of {age} years: the label's paediatric "
                   f"spasticity dosing starts at {n(youngest.value)} years; below that safety and effectiveness are "
                   f"not established.{unverified([youngest])}", youngest.cited)]
+
+
+def toxin_weight_alerts(mrn: str, session: ToxinSession, birth_date: dt.date, weighed_on: dt.date | None,
+                        limits: LimitTable) -> list[Alert]:
+    """A child's session checked against the product's per-kg limits on a weight recorded more than 3 months
+    before it (weights.stale_weight_alerts); silent for a product with no paediatric per-kg limit."""
+    if weighed_on is None or not any(x.per_kg for x in limits.toxin_doses(session.product, True)):
+        return []
+    return stale_weight_alerts(mrn, birth_date, weighed_on, session.date,
+                               f"the per-kg limits of {words(session.product)}")

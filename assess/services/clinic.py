@@ -90,9 +90,16 @@ def popliteal_convention(session: Session) -> str | None:
     return stored if stored in ANGLE_CONVENTIONS else None
 
 
-def set_popliteal_convention(session: Session, convention: str | None) -> None:
+_UNSEEN = object()  # no `expected`: None is a convention (the format's), so it cannot mean "not given"
+
+
+def set_popliteal_convention(session: Session, convention: str | None, expected: object = _UNSEEN) -> None:
+    """Store the clinic's convention; with `expected` (what the user saw), StaleEditError if it changed since."""
     if convention not in (None, *ANGLE_CONVENTIONS):
         raise RecordError("popliteal_convention", f"{convention!r} is not one of {[None, *ANGLE_CONVENTIONS]}")
+    lock_named(session, SETTING, POPLITEAL)
+    if expected is not _UNSEEN:
+        _unchanged_since_read(popliteal_convention(session), expected, "popliteal angle settings")
     _put(session, POPLITEAL, convention)
 
 

@@ -167,7 +167,7 @@ class ExamGrid(QTableView):
         if text is None or (isinstance(text, str) and not text.strip()):
             return None
         try:
-            value = parse_value(COLUMNS[index.column()][0], text)
+            value = self.exam.parse(self.exam.key_at(index), text)
         except ValueError as error:
             return str(error)
         return self.exam.conflict(self.exam.key_at(index), value)
@@ -184,7 +184,7 @@ class ExamGrid(QTableView):
         if error:
             self.help_line.warn(error)
             return False
-        self._push_value(key, parse_value(key[2], text))
+        self._push_value(key, self.exam.parse(key, text))
         return True
 
     def flush(self) -> None:

@@ -12,11 +12,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from assess.record import palette
-from assess.record.domain import Finding, Visit
+from assess.record.domain import ANGLE_CONVENTIONS, Finding, Visit
+from assess.scoring import angles
 from assess.scoring.arrows import arrow
 from assess.scoring.change import direction
 from assess.scoring.muscles import GROUPS_BY_CODE, MUSCLE_GROUPS, SIDES, group_name, group_sort_key
-from assess.scoring.scales import FINDING_MEASURES, MAS, MRC, REFLEX, TARDIEU_X, NumericScale, OrdinalScale
+from assess.scoring.scales import ANGLE_HELP, FINDING_MEASURES, MAS, MRC, REFLEX, TARDIEU_X, NumericScale, OrdinalScale
 from assess.scoring.tardieu import r1_beyond_r2
 
 Index = QModelIndex | QPersistentModelIndex
@@ -73,8 +74,9 @@ def format_value(field: str, value: Value) -> str:
     return str(value)
 
 
-def parse_value(field: str, value: Any) -> Value:
-    """A typed value as stored in a Finding; ValueError names what is wrong (the scale's own words)."""
+def parse_value(field: str, value: Any, convention: str | None = None) -> Value:
+    """A typed value as a Finding holds it; ValueError names what is wrong (the scale's own words). An angle
+    typed in the popliteal `convention` is checked as the format will hold it (the two add up to 180°)."""
     if field in ORDINAL:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ValueError(f"{ORDINAL[field].abbreviation}: {value!r} is not a grade")
@@ -92,6 +94,14 @@ def parse_value(field: str, value: Any) -> Value:
         number = value
     else:
         raise ValueError(f"{scale.name}: {value!r} is not a number")
+    if convention is not None and field in angles.ANGLE_FIELDS:
+        try:
+            scale.check(angles.FULL_EXTENSION - number)
+        except ValueError:
+            low, high = angles.FULL_EXTENSION - scale.maximum, angles.FULL_EXTENSION - scale.minimum
+            raise ValueError(f"{scale.name} {number:g}° short of full extension is out of range {low:g} to "
+                             f"{high:g}°") from None
+        return float(number)
     scale.check(number)
     if scale.integer:
         return int(number)
@@ -105,7 +115,11 @@ class ExamGridModel(QAbstractTableModel):
         super().__init__(parent)
         self._template = template
         self._hidden: frozenset[str] = frozenset()
+        # Today's findings as typed: a knee flexor's angles in its row's convention (_conventions), converted to
+        # the format's only on the way out (findings()), so what was typed is what is shown and undone.
         self._findings: dict[tuple[str, str], Finding] = {}
+        self._conventions: dict[tuple[str, str], str | None] = {}
+        self._clinic_convention: str | None = None
         self._previous: dict[tuple[str, str], Finding] = {}
         self._previous_date: dt.date | None = None
         self._pending: set[CellKey] = set()
@@ -161,10 +175,43 @@ class ExamGridModel(QAbstractTableModel):
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
 
+    @property
+    def popliteal_convention(self) -> str | None:
+        """The clinic's popliteal angle convention: how a knee flexor's angle is typed in a row that has none yet."""
+        return self._clinic_convention
+
+    @popliteal_convention.setter
+    def popliteal_convention(self, convention: str | None) -> None:
+        if convention not in (None, *ANGLE_CONVENTIONS):
+            raise ValueError(f"{convention!r} is not an angle convention")
+        self._clinic_convention = convention
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+
+    def convention_of(self, key: CellKey) -> str | None:
+        """The convention the cell's angle is typed and shown in: its row's own once it holds an angle (as
+        measured), else the clinic's; None for every cell but a knee flexor's angles."""
+        if not angles.holds_popliteal(key[0], key[2]):
+            return None
+        return self._conventions.get(key[:2], self._clinic_convention)
+
+    def parse(self, key: CellKey, value: Any) -> Value:
+        """A value typed into the cell, as the cell holds it (ValueError names what is wrong)."""
+        return parse_value(key[2], value, self.convention_of(key))
+
     # --- content ---------------------------------------------------------------------------------
     def load(self, findings: Iterable[Finding]) -> None:
         self.beginResetModel()
-        self._findings = {(f.muscle_group, f.side): f for f in findings if not f.is_empty()}
+        self._findings, self._conventions = {}, {}
+        for found in findings:
+            if found.is_empty():
+                continue
+            row = (found.muscle_group, found.side)
+            if angles.has_popliteal_angle(found):
+                self._conventions[row] = found.angle_convention  # shown back as it was measured
+            measured: dict[str, Any] = {**angles.as_measured(found), "angle_convention": None}
+            self._findings[row] = dataclasses.replace(found, **measured)
         self._pending.clear()
         self._typing = None
         self._layout_rows()
@@ -184,13 +231,26 @@ class ExamGridModel(QAbstractTableModel):
         return self._previous_date
 
     def findings(self) -> tuple[Finding, ...]:
-        """Today's findings (copied values not yet confirmed are not findings), in catalogue order."""
+        """Today's findings (copied values not yet confirmed are not findings), in catalogue order, a knee
+        flexor's angles held in the format's convention with the convention they were measured in."""
         items = sorted(self._findings.items(), key=lambda kv: (group_sort_key(kv[0][0]), SIDES.index(kv[0][1])))
-        return tuple(f for _, f in items if not f.is_empty())
+        return tuple(self._held(row, f) for row, f in items if not f.is_empty())
 
-    def previous_value(self, key: CellKey) -> Value | None:
+    def _held(self, row: tuple[str, str], found: Finding) -> Finding:
+        if not angles.has_popliteal_angle(found):
+            return found
+        return angles.from_measured(found, self._conventions.get(row, self._clinic_convention))
+
+    def _previous_held(self, key: CellKey) -> Value | None:
         before = self._previous.get(key[:2])
         return None if before is None else getattr(before, key[2])
+
+    def previous_value(self, key: CellKey) -> Value | None:
+        """The last visit's value, a knee flexor's angle in the convention this cell is typed in."""
+        value = self._previous_held(key)
+        if value is None or not angles.holds_popliteal(key[0], key[2]):
+            return value
+        return angles.in_convention(float(value), self.convention_of(key))
 
     def cell_state(self, key: CellKey) -> CellState:
         if key in self._pending:
@@ -205,6 +265,8 @@ class ExamGridModel(QAbstractTableModel):
             found = self._findings.get((group, side)) or Finding(group, side)
             change: dict[str, Any] = {field: state.value}
             found = dataclasses.replace(found, **change)
+            if state.value is not None and angles.holds_popliteal(group, field):
+                self._conventions.setdefault((group, side), self._clinic_convention)  # the row's first angle
             if found.is_empty():
                 self._findings.pop((group, side), None)
             else:
@@ -275,10 +337,16 @@ class ExamGridModel(QAbstractTableModel):
                 return f"{COLUMN_TITLES[field]}\n{'L' if side == 'left' else 'R'}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 scale = ORDINAL.get(field) or MEASURES[field]
-                return f"{scale.name}, {side}"
-        if (orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows)
-                and role == Qt.ItemDataRole.DisplayRole):
-            return group_name(self._rows[section])
+                knee = (f"; knee flexors typed as {angles.CONVENTION_WORDS[self._clinic_convention]} (clinic setting)"
+                        if field in angles.ANGLE_FIELDS else "")
+                return f"{scale.name}, {side}{knee}"
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+            group = self._rows[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return group_name(group)
+            if role == Qt.ItemDataRole.ToolTipRole and group in angles.POPLITEAL_GROUPS:
+                words = {angles.CONVENTION_WORDS[self.convention_of((group, s, "prom"))] for s in SIDES}
+                return f"{group_name(group)}: angles as {' / '.join(sorted(words))}"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -329,7 +397,7 @@ class ExamGridModel(QAbstractTableModel):
             self.set_cell_states({key: EMPTY})
             return True
         try:
-            parsed = parse_value(key[2], value)
+            parsed = self.parse(key, value)
         except ValueError:
             return False
         if self.conflict(key, parsed):
@@ -351,8 +419,25 @@ class ExamGridModel(QAbstractTableModel):
     def _change(self, key: CellKey, value: Value | None) -> str | None:
         if value is None or key[2] not in CHANGE_FIELDS or key in self._pending:
             return None
-        before = self.previous_value(key)
-        return None if before is None else direction(key[2], before, value)
+        before = self._previous_held(key)
+        if before is None:
+            return None
+        if angles.holds_popliteal(key[0], key[2]):  # compared as the format holds them: better is never reversed
+            value = angles.in_convention(float(value), self.convention_of(key))
+            assert value is not None
+        return direction(key[2], before, value)
+
+    def _measure_help(self, key: CellKey) -> str:
+        """The measure's help; a knee flexor's angle names the convention it is typed and shown in."""
+        text = MEASURES[key[2]].help
+        if not angles.holds_popliteal(key[0], key[2]):
+            return text
+        convention = self.convention_of(key)
+        words = angles.CONVENTION_WORDS
+        said = f"Popliteal angle typed as {words[convention]}"
+        if convention != self._clinic_convention:
+            said += f", as this exam measured it (the clinic's setting: {words[self._clinic_convention]})"
+        return text.replace(ANGLE_HELP, said + ".")
 
     def _help(self, key: CellKey, value: Value | None, pending: bool) -> str:
         field = key[2]
@@ -366,7 +451,7 @@ class ExamGridModel(QAbstractTableModel):
         else:
             measure = MEASURES[field]
             shown = "" if value is None else f" {format_value(field, value)}"
-            text = f"{where} — {measure.name}{shown}: {measure.help}"
+            text = f"{where} — {measure.name}{shown}: {self._measure_help(key)}"
         if pending:
             return f"{text} (copied from {self._previous_date}; Space confirms, or type today's value)"
         before = self.previous_value(key)

@@ -29,9 +29,7 @@ from assess.record.domain import PatientDetails, PatientRecord, Treatment
 from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.alerts import alerts
-from assess.services.clinic import (
-    hidden_muscle_groups,
-)
+from assess.services.clinic import hidden_muscle_groups
 from assess.services.goals import withdrawn_goals
 from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
@@ -484,7 +482,9 @@ class MainWindow(QMainWindow):
     def edit_clinic_settings(self) -> None:
         from assess.ui.clinic_dialog import edit_clinic_settings
 
-        edit_clinic_settings(self, self.db)
+        said = edit_clinic_settings(self, self.db)  # the letterhead, hidden rows and popliteal convention
+        if said is not None:
+            self.statusBar().showMessage(said)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Open exams keep their autosaved drafts: nothing typed is lost by closing the window.

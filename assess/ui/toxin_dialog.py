@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -51,11 +52,12 @@ from assess.ui.toxin_checks import ToxinChecks, ask_override_reason, override_no
 class ToxinSessionDialog(QDialog):
     def __init__(self, parent: QWidget | None, details: PatientDetails, weight_kg: float | None,
                  initial: ToxinSession | None = None, earlier: Sequence[ToxinSession] = (),
-                 limits: LimitTable | None = None) -> None:
+                 limits: LimitTable | None = None, *, weighed_on: dt.date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit toxin session" if initial else "New toxin session")
         self._details = details
         self._weight = weight_kg
+        self._weighed_on = weighed_on if weight_kg else None
         self.result_session: ToxinSession | None = None
         self.prefilled = ""
         self.errors = form.FieldErrors()
@@ -73,7 +75,7 @@ class ToxinSessionDialog(QDialog):
         self._typing: tuple[int, float | None] | None = None  # units being typed in a cell, not yet entered
         self.table = self._make_table()
         self.total, self.side_totals, self.per_kg = QLabel(), QLabel(), QLabel()
-        self.checks = ToxinChecks(details, weight_kg, earlier, limits or load_limits())
+        self.checks = ToxinChecks(details, weight_kg, earlier, limits or load_limits(), weighed_on=weighed_on)
         for name, label in (("total", self.total), ("side_totals", self.side_totals), ("per_kg", self.per_kg)):
             label.setObjectName(name)
         self._lay_out()
@@ -103,10 +105,11 @@ class ToxinSessionDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, details: PatientDetails, weight_kg: float | None,
             initial: ToxinSession | None = None, earlier: Sequence[ToxinSession] = (),
-            limits: LimitTable | None = None) -> ToxinSession | None:
+            limits: LimitTable | None = None, *, weighed_on: dt.date | None = None) -> ToxinSession | None:
         """The session as entered and checked (injections in catalogue order), or None when cancelled.
-        `earlier`: the patient's other toxin sessions, for the re-injection interval."""
-        dialog = cls(parent, details, weight_kg, initial, earlier, limits)
+        `earlier`: the patient's other toxin sessions, for the re-injection interval; `weighed_on`: the day the
+        weight was recorded, for a child's weight too old."""
+        dialog = cls(parent, details, weight_kg, initial, earlier, limits, weighed_on=weighed_on)
         dialog.exec()
         return dialog.result_session
 
@@ -249,7 +252,8 @@ class ToxinSessionDialog(QDialog):
         product = self.product.currentData()
         self.total.setText(f"Total: {total:g} U {words(product) if product else '(choose the product)'}")
         self.side_totals.setText(" · ".join(f"{words(s).capitalize()} {u:g} U" for s, u in sides.items()))
-        self.per_kg.setText(f"{total / self._weight:.1f} U/kg at {self._weight:g} kg" if self._weight
+        weighed = f" (weighed {self._weighed_on})" if self._weighed_on else ""
+        self.per_kg.setText(f"{total / self._weight:.1f} U/kg at {self._weight:g} kg{weighed}" if self._weight
                             else "U/kg: no weight recorded")
         self.checks.update_for(self._typed_session(rows))
 
@@ -324,7 +328,8 @@ class ToxinSessionDialog(QDialog):
             self._show(error, *built)
             return
         assert isinstance(checked, ToxinSession)
-        warnings = [a for a in self.checks.update_for(checked) if a.severity == "warning"]
+        self.checks.update_for(checked)
+        warnings = self.checks.needing_reason
         if warnings:
             reason = self.ask_override(warnings)
             if reason is None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from assess.record.domain import OralMedication, PatientRecord, ToxinSession, Treatment
+from assess.record.domain import OralMedication, PatientRecord, PumpEvent, ToxinSession, Treatment
 from assess.record.errors import AssessError
 from assess.record.labels import words
 from assess.services.history import last_weight
@@ -32,12 +32,14 @@ class TreatmentActions:
             weight = last_weight(record)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession)]
             treatment = ToxinSessionDialog.ask(self.parent, record.details, weight[0] if weight else None, None,
-                                               earlier)
+                                               earlier, weighed_on=weight[1] if weight else None)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
             drugs = [t for t in record.treatments if isinstance(t, OralMedication)]
-            treatment = TreatmentDialog.ask(self.parent, kind, record.details, weight=last_weight(record), others=drugs)
+            pumps = [t for t in record.treatments if isinstance(t, PumpEvent)]  # for the pump's dates and rules
+            treatment = TreatmentDialog.ask(self.parent, kind, record.details, weight=last_weight(record), others=drugs,
+                                            pump_events=pumps)
         if treatment is None:
             return
         try:
@@ -60,11 +62,17 @@ class TreatmentActions:
             weight = last_weight(record, stored.date)
             earlier = [t for t in record.treatments if isinstance(t, ToxinSession) and t != stored]
             corrected = ToxinSessionDialog.ask(self.parent, record.details, weight[0] if weight else None, stored,
-                                               earlier)
+                                               earlier, weighed_on=weight[1] if weight else None)
         else:
             from assess.ui.treatment_dialog import TreatmentDialog
 
-            corrected = TreatmentDialog.ask(self.parent, stored.kind, record.details, stored)
+            if isinstance(stored, PumpEvent):  # checked against the pump's other events, as when it was added
+                corrected = TreatmentDialog.ask(
+                    self.parent, stored.kind, record.details, stored,
+                    others=[t for t in record.treatments if isinstance(t, OralMedication)],
+                    pump_events=[t for t in record.treatments if isinstance(t, PumpEvent) and t != stored])
+            else:
+                corrected = TreatmentDialog.ask(self.parent, stored.kind, record.details, stored)
         if corrected is None or corrected == stored:
             return
         try:

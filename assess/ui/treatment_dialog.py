@@ -50,6 +50,7 @@ from assess.scoring.safety import Alert
 from assess.services.checks import check_treatment
 from assess.services.treatment_edits import dose_change
 from assess.ui.drug_checks import DrugChecks
+from assess.ui.pump_checks import IMPLANT_FIELDS, PumpChecks
 from assess.ui.toxin_checks import ask_override_reason, override_note
 
 ERROR_STYLE = "color: #b00020;"
@@ -176,7 +177,7 @@ class FieldSpec:
 
     name: str
     label: str
-    entry: str  # "date", "end_date", "choice", "number", "text" or "notes"
+    entry: str  # "date", "end_date", "optional_date", "choice", "number", "text" or "notes"
     choices: tuple[str, ...] = ()
     suffix: str = ""
     decimals: int = 0
@@ -209,7 +210,9 @@ FORMS: dict[str, tuple[Callable[..., Treatment], tuple[FieldSpec, ...]]] = {
         FieldSpec("start", "Start", "date"), FieldSpec("stop", "Stop", "end_date"), _NOTES)),
     "itb_pump": (PumpEvent, (
         _choice("event", "Event", PUMP_EVENTS), FieldSpec("date", "Date", "date"),
-        _text("pump_model", "Pump model"), _number("reservoir_ml", "Reservoir", " mL", 1),
+        _text("pump_model", "Pump model"), FieldSpec("replacement_due", "Replacement due", "optional_date",
+                                                     placeholder="not entered"),
+        _number("reservoir_ml", "Reservoir", " mL", 1), _number("alarm_ml", "Low-reservoir alarm", " mL", 1),
         _number("volume_ml", "Volume filled", " mL", 1),
         _number("concentration_mcg_per_ml", "Concentration", " µg/mL", 0),
         _number("dose_mcg_per_day", "Daily dose", " µg/day", 1), _number("bolus_mcg", "Bolus", " µg", 1), _NOTES)),
@@ -232,11 +235,11 @@ def _required(kind: str) -> set[str]:
 class EndDate(QWidget):
     """An end or stop date that may be left open ("ongoing, no end yet")."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, open_text: str = "") -> None:
         super().__init__()
         self.day = date_edit(f"{name} date")
-        self.open = QCheckBox("open, no end yet")
-        self.open.setAccessibleName(f"{name} open (no end yet)")
+        self.open = QCheckBox(open_text or "open, no end yet")  # or what an optional date left empty means
+        self.open.setAccessibleName(f"{name}: {open_text}" if open_text else f"{name} open (no end yet)")
         self.open.toggled.connect(self._on_open_toggled)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -311,8 +314,8 @@ def number_edit(name: str, suffix: str, decimals: int, required: bool = False) -
 def _editor(spec: FieldSpec, required: bool) -> QWidget:
     if spec.entry == "date":
         return date_edit(spec.label)
-    if spec.entry == "end_date":
-        return EndDate(spec.label)
+    if spec.entry in ("end_date", "optional_date"):
+        return EndDate(spec.label, spec.placeholder)
     if spec.entry == "choice":
         return choice_edit(spec.label, spec.choices, required)
     if spec.entry == "number":
@@ -362,7 +365,8 @@ def set_field_value(widget: QWidget, value: Any) -> None:
 class TreatmentDialog(QDialog):
     def __init__(self, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None,
                  *, changing: OralMedication | None = None, weight: tuple[float, dt.date] | None = None,
-                 others: Sequence[OralMedication] = (), limits: LimitTable | None = None) -> None:
+                 others: Sequence[OralMedication] = (), limits: LimitTable | None = None,
+                 pump_events: Sequence[PumpEvent] = ()) -> None:
         super().__init__(parent)
         if kind not in FORMS or (initial is not None and initial.kind != kind):
             raise ValueError(f"no treatment form for {kind!r} with {initial!r}")
@@ -374,6 +378,7 @@ class TreatmentDialog(QDialog):
         self.result_dose_change: tuple[OralMedication, OralMedication] | None = None
         self.errors = FieldErrors()
         self.fields: dict[str, QWidget] = {}
+        self._rows: dict[str, QWidget] = {}
         self._date_key = "start" if kind in ("therapy", "orthosis", "oral_medication") else "date"
         self.setWindowTitle(f"Change dose of {words(changing.drug)}" if changing
                             else f"Edit {words(kind)}" if initial else f"New {words(kind)}")
@@ -392,13 +397,19 @@ class TreatmentDialog(QDialog):
             widget = _editor(spec, spec.name in self._required)
             self.fields[spec.name] = widget
             focus = widget.day if isinstance(widget, EndDate) else widget
-            form.addRow(spec.label, self.errors.wrap(spec.name, widget, focus))
+            self._rows[spec.name] = row = self.errors.wrap(spec.name, widget, focus)
+            form.addRow(spec.label, row)
         layout.addLayout(form)
         self.checks: DrugChecks | None = None
         if kind == "oral_medication":  # the label's rules as the dose is typed (warn, never block)
             self.checks = DrugChecks(details, weight, [d for d in others if d != changing and d != initial],
                                      limits or load_limits())
             layout.addWidget(self.checks)
+        self.pump_checks: PumpChecks | None = None
+        if kind == "itb_pump":  # the pump rules, its refill and replacement dates as the event is typed
+            self.pump_checks = PumpChecks(details, pump_events, others, limits or load_limits(),
+                                          {s.name: s.label for s in FORMS[kind][1]}, readable)
+            layout.addWidget(self.pump_checks)
         layout.addWidget(self.errors.general)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_buttons_accepted)
@@ -415,6 +426,16 @@ class TreatmentDialog(QDialog):
                                  ("start", "dateChanged")):
                 getattr(self.fields[name], signal).connect(self._recheck)
             self._recheck()
+        if self.pump_checks is not None:
+            self.pump_checks.watch(self.fields, lambda name, shown: form.setRowVisible(self._rows[name], shown),
+                                   self._values)
+
+    def _values(self) -> dict[str, Any]:
+        """What the form says, field by field; a pump's own facts only on its implant event."""
+        values = {name: field_value(widget) for name, widget in self.fields.items()}
+        if self._kind == "itb_pump" and values["event"] != "implant":
+            values.update(dict.fromkeys(IMPLANT_FIELDS))
+        return values
 
     def ask_override(self, warnings: Sequence[Alert]) -> str | None:
         return ask_override_reason(self, warnings)
@@ -428,10 +449,12 @@ class TreatmentDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, kind: str, details: PatientDetails, initial: Treatment | None = None, *,
-            weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = ()) -> Treatment | None:
+            weight: tuple[float, dt.date] | None = None, others: Sequence[OralMedication] = (),
+            pump_events: Sequence[PumpEvent] = ()) -> Treatment | None:
         """The treatment as entered and checked (canonical), or None when cancelled. For a drug, `weight` (kg and
-        the day weighed) and the patient's `others` drugs feed the live checks."""
-        dialog = cls(parent, kind, details, initial, weight=weight, others=others)
+        the day weighed) and the patient's `others` drugs feed the live checks; for a pump event, the patient's
+        other `pump_events` and oral drugs."""
+        dialog = cls(parent, kind, details, initial, weight=weight, others=others, pump_events=pump_events)
         dialog.exec()
         return dialog.result_treatment
 
@@ -457,7 +480,7 @@ class TreatmentDialog(QDialog):
 
     def record(self) -> Treatment | None:
         """The treatment as the form says it, or None after showing which required field is empty."""
-        values = {name: field_value(widget) for name, widget in self.fields.items()}
+        values = self._values()
         missing = [name for name in self.fields if values[name] is None and name in self._required]
         if missing:  # in form order: the first empty one is shown
             self.errors.show(missing[0], "Required.")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from assess.record.domain import Goal, PatientRecord, Visit
+from assess.services.clinic import popliteal_convention
 from assess.services.history import patient_history
 from assess.services.visits import visit_version
 from assess.storage.db import Database
@@ -18,6 +19,7 @@ class VisitContext:
     version: int | None  # the stored visit's version (None: not saved yet)
     last_exam: Visit | None  # the most recent earlier visit with findings: compared with and copied from
     goals: tuple[Goal, ...]  # goals set on or before the visit, the ones it can score
+    popliteal_convention: str | None = None  # the clinic's: how a knee flexor's angle is typed (issue 13)
 
 
 def load_visit_context(db: Database, mrn: str, visit_date: dt.date, visit_type: str) -> VisitContext:
@@ -26,10 +28,11 @@ def load_visit_context(db: Database, mrn: str, visit_date: dt.date, visit_type: 
         # visit than its version says, and its save is refused as stale rather than overwriting unseen work.
         version = visit_version(session, mrn, visit_date, visit_type)
         record = patient_history(session, mrn)
+        convention = popliteal_convention(session)
     stored = next((v for v in record.visits if v.key == (visit_date, visit_type)), None)
     earlier = [v for v in record.visits if v.date < visit_date and v.findings]
     return VisitContext(
         record=record, stored=stored, version=version,
         last_exam=max(earlier, key=lambda v: v.date) if earlier else None,
-        goals=tuple(g for g in record.goals if g.set_on <= visit_date),
+        goals=tuple(g for g in record.goals if g.set_on <= visit_date), popliteal_convention=convention,
     )

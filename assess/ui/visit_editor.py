@@ -9,12 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from assess.record.actor import ADDENDUM, RECORD_VISIT, allows
 from assess.record.domain import Visit
@@ -80,13 +75,13 @@ class VisitEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self.model = ExamGridModel(template_for(self.stored) if self.stored and self.stored.findings
                                    else template_for(self.last_exam), self)
+        self.model.popliteal_convention = context.popliteal_convention
         if self.last_exam is not None:
             self.model.set_last_visit(self.last_exam.findings, self.last_exam.date)
         self.grid = ExamGrid(self.model, self.undo_stack)
         self.scores = VisitScoresPanel()
         self.details = VisitDetailsPanel(context.goals, visit_date)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
+        self._autosave = QTimer(self, singleShot=True)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self._build()

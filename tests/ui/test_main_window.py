@@ -199,9 +199,10 @@ def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db
     from assess.reports.content import Clinic
     from assess.ui import clinic_dialog
 
-    chosen = (frozenset({"great_toe_extensor", "toe_flexors"}), Clinic("Elm Clinic", phone="555-0199"))
+    chosen = (frozenset({"great_toe_extensor", "toe_flexors"}), Clinic("Elm Clinic", phone="555-0199"),
+              "extension_deficit")
     monkeypatch.setattr(clinic_dialog.ClinicSettingsDialog, "ask",
-                        classmethod(lambda cls, parent, hidden, letterhead: chosen))
+                        classmethod(lambda cls, parent, hidden, letterhead, convention: chosen))
     _with_zoe(db)
     window = _window(qtbot, db, settings)
     window.edit_clinic_settings()
@@ -211,6 +212,7 @@ def test_clinic_hidden_rows_and_the_exam_order_reach_a_new_exam(qtbot: QtBot, db
     assert isinstance(editor, VisitEditor)
     assert "great_toe_extensor" not in editor.model.groups and "toe_flexors" not in editor.model.groups
     assert "hip_flexors" in editor.model.groups
+    assert editor.model.popliteal_convention == "extension_deficit"  # how its knee flexors' angles are typed
     editor.set_order("all_left_then_right")
     assert settings.exam_order == "all_left_then_right"  # remembered for the next exam on this workstation
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from assess.record.domain import Injection, PatientDetails, ToxinSession
+from assess.record.domain import Injection, PatientDetails, PatientRecord, ToxinSession, Visit
+from assess.scoring.limits import load_limits
+from assess.scoring.safety import patient_alerts
 from assess.ui.injection_table import InjectionRow
 from assess.ui.toxin_checks import OVERRIDE_PREFIX, override_note
 from assess.ui.toxin_dialog import ToxinSessionDialog
@@ -94,3 +97,46 @@ def test_a_child_under_2_is_flagged_in_the_dialog(qtbot: QtBot) -> None:
     dialog.product.setCurrentIndex(dialog.product.findData("abobotulinumtoxinA"))
     dialog.model.set_rows([InjectionRow("soleus", "left", 40.0, 2)])
     assert [a.code for a in dialog.checks.warnings] == ["toxin_age"]
+
+
+def _weighed(qtbot: QtBot, weighed_on: dt.date, details: PatientDetails = CHILD) -> ToxinSessionDialog:
+    dialog = ToxinSessionDialog(None, details, 20.0, None, (), weighed_on=weighed_on)
+    qtbot.addWidget(dialog)
+    dialog.date.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.product.setCurrentIndex(dialog.product.findData("onabotulinumtoxinA"))
+    return dialog
+
+
+def test_a_childs_weight_older_than_3_months_is_said_as_units_are_typed(qtbot: QtBot,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13, item 8 (the clinic's rule, not a label figure): the per-kg limits of BOTOX on a weight of
+    2024-12-01, 4 months before the session, say so; the same alert `assess alerts` gives for the session."""
+    old = dt.date(2024, 12, 1)
+    dialog = _weighed(qtbot, old)
+    dialog.model.set_rows([InjectionRow("biceps_brachii", "left", 60.0, 2)])
+    assert [a.code for a in dialog.checks.warnings] == ["weight_out_of_date"]
+    assert "recorded on 2024-12-01, more than 3 months before" in dialog.checks.text()
+    assert dialog.per_kg.text() == "3.0 U/kg at 20 kg (weighed 2024-12-01)"
+    record = dataclasses.replace(PatientRecord.from_details(CHILD),
+                                 visits=(Visit(old, "follow_up", "Dr A", weight_kg=20.0),),
+                                 treatments=(ToxinSession(DAY, "onabotulinumtoxinA",
+                                                          (Injection("biceps_brachii", "left", 60.0, 2),)),))
+    assert [a for a in patient_alerts(record, DAY, load_limits()) if a.code == "weight_out_of_date"] \
+        == dialog.checks.warnings
+    # Shown, not asked about: it is about the record (weigh the child), not the injection.
+    monkeypatch.setattr(dialog, "ask_override", lambda warnings: pytest.fail("asked for a reason"))
+    dialog._on_buttons_accepted()
+    assert dialog.result_session is not None and dialog.result_session.notes is None
+
+
+def test_a_weight_of_3_months_ago_or_an_adults_weight_is_quiet(qtbot: QtBot) -> None:
+    dialog = _weighed(qtbot, dt.date(2025, 1, 2))  # 3 months to the day before 2025-04-02
+    dialog.model.set_rows([InjectionRow("biceps_brachii", "left", 60.0, 2)])
+    assert dialog.checks.warnings == []
+    just_over = _weighed(qtbot, dt.date(2025, 1, 1))
+    just_over.model.set_rows([InjectionRow("biceps_brachii", "left", 60.0, 2)])
+    assert [a.code for a in just_over.checks.warnings] == ["weight_out_of_date"]
+    adult = dataclasses.replace(CHILD, birth_date=dt.date(1980, 1, 1))
+    grown = _weighed(qtbot, dt.date(2024, 1, 1), adult)
+    grown.model.set_rows([InjectionRow("biceps_brachii", "left", 60.0, 2)])
+    assert grown.checks.warnings == []

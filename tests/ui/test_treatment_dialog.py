@@ -102,7 +102,7 @@ def test_the_words_and_units_are_the_clinics(qtbot: QtBot) -> None:
         "screening", "implant", "dose change", "refill", "explant"]
     texts = {name: w.text() for name, w in dialog.fields.items() if isinstance(w, QDoubleSpinBox)}
     assert texts == {"reservoir_ml": "20 mL", "volume_ml": "18 mL", "concentration_mcg_per_ml": "500 µg/mL",
-                     "dose_mcg_per_day": "150.5 µg/day", "bolus_mcg": "not recorded"}
+                     "dose_mcg_per_day": "150.5 µg/day", "bolus_mcg": "not recorded", "alarm_ml": "default 2 mL"}
     drug = _dialog(qtbot, "oral_medication", RECORDS[5])
     assert drug.fields["dose_mg_per_day"].findChild(QLineEdit).text() == "0.25 mg/day"
     sdr = _dialog(qtbot, "sdr", RECORDS[9])
