@@ -135,6 +135,25 @@ def plot_toxin_sessions(ax: Any, treatments: Sequence[Treatment], muscle_group: 
             *_marks(ax, [s.date for s in hit], LANES["toxin"], marker="v", color="#009E73", markersize=7)]
 
 
+DRUG_LABEL_SIZE = 6.5
+LABEL_EM = 0.62  # DejaVu Sans: a label's width is about this many font sizes per character (digits 0.64)
+
+
+def _points_per_day(ax: Any, first: dt.date, last: dt.date) -> float:
+    """How many points of the page or screen one day takes on this Axes (draw_trend's limits: 30 days before
+    the first date, 45 after the last), so that labels keep apart at any size of chart."""
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72
+    return float(width) / max(1, (last - first).days + 75)
+
+
+ROOM_ABOVE_BAR = 14.0  # points between two rows of the lane: a label above a drug's bar clears the toxin row
+
+
+def _points_per_row(ax: Any) -> float:
+    """The height of one row of the treatment lane, in points (the lane's limits: -0.6 to 3.6)."""
+    return float(ax.get_position().height * ax.figure.get_figheight() * 72) / 4.2
+
+
 def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
     ax.xaxis_date()
     today = dt.date.today()
@@ -151,22 +170,43 @@ def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
         if isinstance(t, OralMedication):
             drugs.setdefault(t.drug, []).append(t)
     days = [treatment_date(t) for t in treatments]
-    min_gap = max(30, (max(days) - min(days)).days // 10) if days else 30  # labels closer than this would collide
+    first, last = (min(days), max(days)) if days else (today, today)
+    per_day = _points_per_day(ax, first, last)
+    # A small chart (the PDF's) has no room between a drug's bar and the toxin row for a label: the labels sit
+    # on the bars, boxed, and never side by side, even on the two drugs' rows.
+    on_bar = _points_per_row(ax) < ROOM_ABOVE_BAR
+    shared_free: list[dt.date | None] = [None]
     for n, (drug, periods) in enumerate(drugs.items()):
         periods.sort(key=lambda p: p.start)
-        # Each drug on its own row of the lane (two drugs at once must not hide each other).
+        # Each drug on its own row of the lane (two drugs at once must not hide each other); the lower row's
+        # labels hang under it, so that the two rows' labels never meet.
+        lower = len(drugs) > 1 and n % 2 == 1
         y = LANES["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
         ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
                   color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
-        previous, last_label, room = None, None, 0
+        previous, named = None, False
+        free_from: list[dt.date | None] = shared_free if on_bar else [None]
         for p in periods:  # the dose where it changes, not at every refill, and not over the previous label
-            if p.dose_mg_per_day != previous and (last_label is None or (p.start - last_label).days >= room):
-                # The drug's name once, then the dose alone: a name and dose is about three doses wide.
-                label = f"{p.dose_mg_per_day:g} mg" if last_label else f"{words(drug)} {p.dose_mg_per_day:g} mg"
-                ax.annotate(label, (p.start, y), xytext=(0, 3), textcoords="offset points", fontsize=6.5,
-                            va="bottom")
-                last_label, room = p.start, min_gap * (3 if len(label) > 8 else 1)
-            previous = p.dose_mg_per_day
+            changed, previous = p.dose_mg_per_day != previous, p.dose_mg_per_day
+            if not changed or (free_from[0] is not None and p.start < free_from[0]):
+                continue
+            # The drug's name once, then the dose alone.
+            label = f"{p.dose_mg_per_day:g} mg" if named else f"{words(drug)} {p.dose_mg_per_day:g} mg"
+            wide = dt.timedelta(days=(LABEL_EM * DRUG_LABEL_SIZE * len(label) + 6) / per_day)
+            # A label that would run past the chart's right edge ends at its dose change instead, where it has room.
+            right = p.start + wide > last + dt.timedelta(days=45)
+            if right and free_from[0] is not None and p.start - wide < free_from[0]:
+                continue
+            if on_bar:
+                ax.annotate(label, (p.start, y), xytext=(-2 if right else 2, 0), textcoords="offset points",
+                            fontsize=DRUG_LABEL_SIZE - 0.5, va="center", ha="right" if right else "left",
+                            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                  "alpha": 0.85})
+            else:
+                ax.annotate(label, (p.start, y), xytext=(0, -3 if lower else 3), textcoords="offset points",
+                            fontsize=DRUG_LABEL_SIZE, va="top" if lower else "bottom",
+                            ha="right" if right else "left")
+            free_from[0], named = p.start + wide, True
     doses = [(t.date, t.dose_mcg_per_day) for t in treatments
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]
     if doses:

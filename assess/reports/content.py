@@ -40,7 +40,17 @@ class ExamRow:
     scale: str  # abbreviation as introduced in the text, e.g. "MAS", "Tardieu R1", "PROM", "MRC"
     latest: str  # e.g. "1+", "-5°"
     previous: str  # "" when there is no earlier value
-    change: str  # "better", "worse", "same", "changed" or "" (first examination)
+    change: str  # "better", "worse", "same", "changed" or "" (first examination): the word, without a mark
+
+
+# The one place the report turns a change into its mark (▼ better, ▲ worse: the window's pair). When the
+# marks get a module of their own in assess.scoring (issue 16), this table is what it replaces.
+CHANGE_MARKS: dict[str, str] = {"better": "▼", "worse": "▲"}
+
+
+def change_mark(change: str) -> str:
+    """The mark of a change word ("" when it has none); a word handed with its mark already reads the same."""
+    return CHANGE_MARKS.get(change.split(" ")[0] if change else "", "")
 
 
 @dataclass(frozen=True)
@@ -76,8 +86,12 @@ class Trends:
     body_map: tuple[tuple[str, str, str], ...]  # (muscle group, side, latest MAS grade)
     charts: tuple[TrendChart, ...]
     response_note: str  # the responder rule, in words
-    responses: tuple[tuple[str, ...], ...]  # rows of the response table, newest session first
-    response_headers: tuple[str, ...] = ()  # the response table's column titles
+    # The toxin responses, head to toe, each group's newest session first: (session with its product, muscle
+    # group, side, verdict), e.g.
+    # ("2026-04-14 Dysport 270 U", "Hip flexors", "right", "yes (MAS 3 → 2)"); printed as a table of each
+    # group and side against the sessions.
+    responses: tuple[tuple[str, ...], ...]
+    response_headers: tuple[str, ...] = ()  # the titles of the four parts
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ from assess.services.clinic import LetterheadMissingError, clinic_letterhead, le
 from assess.services.history import last_weight, patient_history
 from assess.services.report_trends import report_trends
 
-ARROW = {"better": "better ▼", "worse": "worse ▲", "same": "same", "changed": "changed", "new": ""}
+# The change in words; the report's layout adds the mark (reports.content.CHANGE_MARKS).
+CHANGE_WORDS = {"better": "better", "worse": "worse", "same": "same", "changed": "changed", "new": ""}
 
 
 def _value(value: object) -> str:
@@ -170,7 +171,7 @@ def _exam(record: PatientRecord, visit: Visit) -> tuple[list[ExamRow], set[str]]
         for c in change.changes:
             rows.append(ExamRow(group_name(change.muscle_group), change.side, text.SCALE_NAMES[c.scale],
                                 _value(c.current), "" if c.previous is None else _value(c.previous),
-                                ARROW[c.direction]))
+                                CHANGE_WORDS[c.direction]))
             used.add({"tardieu_x": "tardieu", "tardieu_r1": "tardieu", "tardieu_r2": "tardieu",
                       "clonus_beats": "clonus", "clonus_sustained": "clonus"}.get(c.scale, c.scale))
     return rows, used
