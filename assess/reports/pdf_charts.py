@@ -65,36 +65,48 @@ def body_map_image(trends: Trends, height: float) -> Any:
     return Image(_png(figure), width=width, height=height)
 
 
-def chart_image(trends: Trends, chart: TrendChart, width: float) -> Any:
-    """A trend chart over its treatment lane; its caption, printed above it, names it (so no title inside)."""
-    from matplotlib.figure import Figure
+class ChartPainter:
+    """Draws a report's trend charts, one after another, on one figure: each chart empties the Axes and draws
+    again (charts.draw_trend, as the window does), so the ticks are made once per report, not once per chart,
+    the costliest part of a chart."""
 
-    from assess.reports.charts import LANES, SHORT_NAMES, draw_trend, trend_axes
+    def __init__(self, width: float) -> None:
+        from matplotlib.figure import Figure
 
-    height = TOP + MAIN + LANE + AXES_GAP + BOTTOM
-    figure = Figure(figsize=(width / 72, height / 72))
-    axes = trend_axes(figure)
-    axes[0].get_gridspec().set_height_ratios([MAIN, LANE])
-    # After the ratios (adjusting places the Axes again); the frame is set before drawing, which reads it.
-    figure.subplots_adjust(left=LEFT / width, right=1 - RIGHT / width, top=1 - TOP / height,
-                           bottom=BOTTOM / height, hspace=AXES_GAP / ((MAIN + LANE) / 2))
-    draw_trend(*axes, trends.history, chart.group, chart.chart)
-    chart_ax, lane_ax = axes
-    if any("\n" in label.get_text() for label in lane_ax.get_xticklabels()):  # months over years: two lines
-        height += TICKS + 1
-        figure.set_size_inches(width / 72, height / 72)
-        figure.subplots_adjust(top=1 - TOP / height, bottom=(BOTTOM + TICKS + 1) / height,
-                               hspace=AXES_GAP / ((MAIN + LANE) / 2))
-    chart_ax.set_title("", loc="left")  # the caption says it; at half a page the title would run into the legend
-    # The scale's short name up the y axis: its full name, in the caption, is longer than the axis is high.
-    chart_ax.set_ylabel(SHORT_NAMES[chart.chart] if chart.group else Y_LABELS.get(chart.chart, ""),
-                        fontsize=TICKS + 0.5)
-    for ax in axes:
-        ax.tick_params(labelsize=TICKS, length=2.5, pad=2)
-    chart_ax.tick_params(axis="y", labelsize=TICKS - 1)  # 1 and 1+ are half a grade apart
-    # The lane's rows on one line each: "Surgery, therapy" on two would run into "Pump" (the key says "Other").
-    lane_ax.set_yticks(list(LANES.values()), ["Toxin", "Drugs", "Pump", "Other"], fontsize=TICKS - 1)
-    return Image(_png(figure), width=width, height=height)
+        from assess.reports.charts import trend_axes
+
+        self.width, self.height, self.months = width, TOP + MAIN + LANE + AXES_GAP + BOTTOM, False
+        self.figure = Figure(figsize=(width / 72, self.height / 72))
+        self.axes = trend_axes(self.figure)
+        self.axes[0].get_gridspec().set_height_ratios([MAIN, LANE])
+        self._frame(BOTTOM)  # before drawing, which reads it
+        for ax in self.axes:  # before any tick is made: each is made at this size
+            ax.tick_params(labelsize=TICKS, length=2.5, pad=2)
+        self.axes[0].tick_params(axis="y", labelsize=TICKS - 1)  # 1 and 1+ are half a grade apart
+
+    def _frame(self, bottom: float) -> None:
+        # Adjusting after the height ratios places the Axes again.
+        self.figure.subplots_adjust(left=LEFT / self.width, right=1 - RIGHT / self.width, top=1 - TOP / self.height,
+                                    bottom=bottom / self.height, hspace=AXES_GAP / ((MAIN + LANE) / 2))
+
+    def paint(self, trends: Trends, chart: TrendChart) -> Any:
+        """A trend chart over its treatment lane; its caption, printed above it, names it (so no title inside)."""
+        from assess.reports.charts import LANES, SHORT_NAMES, draw_trend
+
+        chart_ax, lane_ax = self.axes
+        draw_trend(chart_ax, lane_ax, trends.history, chart.group, chart.chart)
+        if not self.months and any("\n" in label.get_text() for label in lane_ax.get_xticklabels()):
+            self.months = True  # months over years, on two lines: the picture grows under the axes
+            self.height += TICKS + 1
+            self.figure.set_size_inches(self.width / 72, self.height / 72)
+            self._frame(BOTTOM + TICKS + 1)
+        chart_ax.set_title("", loc="left")  # the caption says it; at half a page it would run into the legend
+        # The scale's short name up the y axis: its full name, in the caption, is longer than the axis is high.
+        chart_ax.set_ylabel(SHORT_NAMES[chart.chart] if chart.group else Y_LABELS.get(chart.chart, ""),
+                            fontsize=TICKS + 0.5)
+        # The lane's rows on one line each: "Surgery, therapy" would run into "Pump" (the key says "Other").
+        lane_ax.set_yticks(list(LANES.values()), ["Toxin", "Drugs", "Pump", "Other"], fontsize=TICKS - 1)
+        return Image(_png(self.figure), width=self.width, height=self.height)
 
 
 Y_LABELS = {"penn_frequency": "Penn frequency", "penn_severity": "Penn severity", "pain_nrs": "Pain",
@@ -129,8 +141,9 @@ def trends_section(trends: Trends, st: Styles, width: float) -> list[Any]:
     then the responses. With an odd number of charts the body map takes the free half of a row (the key to the
     charts above the rows); with an even number, a strip of its own beside the key (a row less)."""
     half = (width - GAP) / 2
-    charts = [[Paragraph(text(c.caption), st.caption), Spacer(1, 2), chart_image(trends, c, half)]
-              for c in trends.charts]
+    painter = ChartPainter(half) if trends.charts else None
+    charts = [[Paragraph(text(c.caption), st.caption), Spacer(1, 2), painter.paint(trends, c)]
+              for c in trends.charts if painter is not None]
     picture = body_map_image(trends, MAP_HEIGHT)
     heading = Paragraph("Trends", st.heading)
     story: list[Any] = [heading]
