@@ -57,7 +57,8 @@ def _treatments(content: ReportContent, st: Styles) -> list[list[Any]]:
     return blocks
 
 
-def _signature(content: ReportContent, st: Styles, width: float) -> list[Any]:
+def signature(content: ReportContent, st: Styles, width: float) -> list[Any]:
+    """Who examined, whether and when signed, and lines to sign and date the printed report by hand."""
     rows = [["", "", ""], [Paragraph("Signature", st.small), "", Paragraph("Date", st.small)]]
     sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[18, None], hAlign="LEFT")
     sign.setStyle(table_style([
@@ -88,7 +89,7 @@ class _DetailBreak(ActionFlowable):  # type: ignore[misc]
 
 
 def appendix(content: ReportContent, st: Styles, width: float) -> list[Any]:
-    """Everything after the letter, in order; a report without an examination or pictures leaves them out."""
+    """Everything after the letter, in order, sections without content left out; empty when nothing is left."""
     story: list[Any] = [_DetailBreak()]
     if content.exam:
         title = f"Examination of {content.exam_date.isoformat()}" if content.exam_date else "Examination"
@@ -106,6 +107,7 @@ def appendix(content: ReportContent, st: Styles, width: float) -> list[Any]:
     story += _section("Open alerts", _bullets(content.alerts, st.detail_bullet), st)
     # Reference last, before the signature, which stays on the page of the text above it.
     story += _section("About the scales", [Paragraph(text(n), st.note) for n in content.scale_notes], st)
-    story = _with_last(story, _signature(content, st, width))
-    story += _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
-    return story
+    addenda = _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
+    if len(story) == 1 and not addenda:
+        return []  # nothing to append: the letter is the report, and takes the signature (pdf.py)
+    return _with_last(story, signature(content, st, width)) + addenda

@@ -18,7 +18,7 @@ GAP = 14.0  # points between the two pictures of a row
 TICKS = 7.0  # points: the charts' tick labels, at the size of the lane's
 # The chart's frame in points, not in fractions of the picture: the y label sits 40 points left of the axis
 # (charts.trend_axes) and the legend above it, whatever the picture's width.
-LEFT, RIGHT, TOP, BOTTOM = 50.0, 4.0, 12.0, 15.0
+LEFT, RIGHT, TOP, BOTTOM = 50.0, 4.0, 14.0, 15.0
 # The chart and its lane in points, whatever the picture's width: the MAS grades 1 and 1+ about 6.5 points apart,
 # the lane's four rows about 8; two rows of two charts with their captions take under half a page.
 MAIN, LANE, AXES_GAP = 62.0, 33.0, 3.0
