@@ -282,3 +282,26 @@ def test_extreme_content_still_lays_out(tmp_path: Path) -> None:
     # A token longer than its column is split over lines, never cut: whole again without the line breaks.
     assert all("M" * 60 in text.replace(" ", "") and f"of {len(texts)}" in text for text in texts)
     assert "Muscle 89 5 U (1 site)" in "\n".join(texts)
+
+
+def test_every_scale_recorded_is_printed_and_many_scales_take_a_second_table() -> None:
+    """All ten scales of two groups: too many column pairs for one table's width, so the examination is two
+    tables, each group a row in each; every value is printed, a side not examined as —."""
+    values = (("MAS", "2", "3", "better"), ("Tardieu X", "3", "2", "worse"), ("Tardieu R1", "-25°", "-10°", "worse"),
+              ("Tardieu R2", "5°", "5°", "same"), ("ASAS", "2", "2", "same"), ("PROM", "20°", "", ""),
+              ("MRC", "4-", "3", "better"), ("Reflex", "3+", "2+", "changed"), ("Clonus beats", "6", "2", "worse"),
+              ("Sustained clonus", "yes", "no", "worse"))
+    exam = tuple(ExamRow(group, "left", scale, latest, before, change) for group in ("Elbow flexors", "Wrist flexors")
+                 for scale, latest, before, change in values)
+    exam += (ExamRow("Elbow flexors", "right", "MAS", "1", "1", "same"),)
+    content = ReportContent(**{**child().__dict__, "exam": exam})
+    page = " ".join(PdfReader(io.BytesIO(report_bytes(content))).pages[1].extract_text().split())
+    examination = page.split("Examination of 2025-06-09", 1)[1].split("L left, R right", 1)[0]
+    assert examination.count("Elbow flexors") == 2 and examination.count("Muscle group") == 2  # two tables
+    for scale, latest, before, change in values:
+        assert scale in examination
+        if change in ("better", "worse", "changed"):
+            assert f"{before} → {latest}" in examination
+    assert "3 → 2 ▼ better" in examination and "-10° → -25° ▲ worse" in examination
+    assert "2+ → 3+ changed" in examination and "no → yes ▲ worse" in examination
+    assert "—" in examination  # the right side of every scale but MAS was not examined
