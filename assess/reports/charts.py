@@ -135,51 +135,129 @@ def plot_toxin_sessions(ax: Any, treatments: Sequence[Treatment], muscle_group: 
             *_marks(ax, [s.date for s in hit], LANES["toxin"], marker="v", color="#009E73", markersize=7)]
 
 
-def _other_treatments(ax: Any, treatments: Sequence[Treatment]) -> None:
+DRUG_LABEL_SIZE = 6.5
+LABEL_EM = 0.62  # DejaVu Sans: a label's width is about this many font sizes per character (digits 0.64)
+ROOM_ABOVE_BAR = 14.0  # points between two rows of the lane: a label above a drug's bar clears the toxin row
+Span = tuple[dt.date, dt.date]
+
+
+def _points_per_row(ax: Any) -> float:
+    """The height of one row of the treatment lane, in points (the lane's limits: -0.6 to 3.6)."""
+    return float(ax.get_position().height * ax.figure.get_figheight() * 72) / 4.2
+
+
+class _Room:
+    """Where the lane's labels already are, as spans of days: a label goes where it overlaps none of them (on
+    its own row on a large chart; anywhere on the lane's rows of drugs and pump on a small one)."""
+
+    def __init__(self, ax: Any, span: Span) -> None:
+        width = ax.get_position().width * ax.figure.get_figwidth() * 72
+        self.per_day = float(width) / max(1, (span[1] - span[0]).days)
+        self.start, self.end = span
+        self.taken: dict[object, list[Span]] = {}
+
+    def place(self, row: object, day: dt.date, label: str, size: float, prefer: str = "left") -> str | None:
+        """The alignment ("left": the label starts at `day`; "right": it ends there) of a label that fits on the
+        chart and overlaps no other label of its row, now taken; `prefer`red first. None when neither fits."""
+        wide = dt.timedelta(days=(LABEL_EM * size * len(label) + 6) / self.per_day)
+        taken = self.taken.setdefault(row, [])
+        for ha in (prefer, "right" if prefer == "left" else "left"):
+            extent = (day, day + wide) if ha == "left" else (day - wide, day)
+            if extent[0] >= self.start and extent[1] <= self.end and not any(
+                    extent[0] < b and a < extent[1] for a, b in taken):
+                taken.append(extent)
+                return ha
+        return None
+
+
+def _other_treatments(ax: Any, treatments: Sequence[Treatment], span: Span | None = None) -> None:
+    """The lane's other rows: drugs, the pump, SDR and surgery, therapy and orthoses. `span` is the time axis's
+    extent (draw_trend's: 30 days before the first date, 45 after the last), for labels that keep apart."""
     ax.xaxis_date()
     today = dt.date.today()
+    # Without draw_trend's axis: the treatments' own days, periods to their end, as matplotlib would scale it.
+    days = [d for t in treatments for d in (treatment_date(t), getattr(t, "stop", None), getattr(t, "end", None))
+            if d is not None] or [today]
+    room = _Room(ax, span or (min(days) - dt.timedelta(days=30), max(days) + dt.timedelta(days=45)))
+    # A small chart (the PDF's) has no room between a drug's bar and the toxin row for a label: the labels sit
+    # on the bars, boxed, and never side by side, even on the two drugs' rows or over the pump's.
+    on_bar = _points_per_row(ax) < ROOM_ABOVE_BAR
     for t in treatments:
         if isinstance(t, (Sdr, Surgery)):
             ax.axvline(t.date, color="#333333", linewidth=1.2, linestyle="-" if isinstance(t, Sdr) else "-.")
             name = "SDR" if isinstance(t, Sdr) else t.procedure
-            ax.annotate(name if len(name) <= 16 else name[:15] + "…", (t.date, LANES["other"] + 0.5),
-                        xytext=(3, 0), textcoords="offset points", fontsize=6.5, va="center")
+            name = name if len(name) <= 16 else name[:15] + "…"
+            ha = room.place("other", t.date, name, 6.5)
+            if ha is not None:
+                ax.annotate(name, (t.date, LANES["other"] + 0.5), xytext=(3 if ha == "left" else -3, 0),
+                            textcoords="offset points", fontsize=6.5, va="center", ha=ha)
     _bands(ax, [(t.start, t.end or today) for t in treatments if isinstance(t, (Therapy, Orthosis))],
            -0.5, 0.25, facecolor="#CC79A7", alpha=0.25)
-    drugs: dict[str, list[OralMedication]] = {}
-    for t in treatments:
-        if isinstance(t, OralMedication):
-            drugs.setdefault(t.drug, []).append(t)
-    days = [treatment_date(t) for t in treatments]
-    min_gap = max(30, (max(days) - min(days)).days // 10) if days else 30  # labels closer than this would collide
-    for n, (drug, periods) in enumerate(drugs.items()):
-        periods.sort(key=lambda p: p.start)
-        # Each drug on its own row of the lane (two drugs at once must not hide each other).
-        y = LANES["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
-        ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
-                  color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
-        previous, last_label, room = None, None, 0
-        for p in periods:  # the dose where it changes, not at every refill, and not over the previous label
-            if p.dose_mg_per_day != previous and (last_label is None or (p.start - last_label).days >= room):
-                # The drug's name once, then the dose alone: a name and dose is about three doses wide.
-                label = f"{p.dose_mg_per_day:g} mg" if last_label else f"{words(drug)} {p.dose_mg_per_day:g} mg"
-                ax.annotate(label, (p.start, y), xytext=(0, 3), textcoords="offset points", fontsize=6.5,
-                            va="bottom")
-                last_label, room = p.start, min_gap * (3 if len(label) > 8 else 1)
-            previous = p.dose_mg_per_day
+    rows = _drug_bars(ax, treatments, today)
+    named: dict[str, OralMedication] = {}  # each drug's change labelled with its name
+    _drug_labels(ax, rows, room, on_bar, named, naming=True)  # every drug named first, before any dose
     doses = [(t.date, t.dose_mcg_per_day) for t in treatments
              if isinstance(t, PumpEvent) and t.dose_mcg_per_day is not None]
     if doses:
         top = max(d for _, d in doses) or 1.0
         ax.step([d for d, _ in doses], [LANES["pump"] - 0.4 + 0.8 * v / top for _, v in doses], where="post",
                 color="#56B4E9", linewidth=1.5)
-        ax.annotate(f"ITB {doses[-1][1]:g} µg/day", (doses[-1][0], LANES["pump"] + 0.45), fontsize=7,
-                    ha="right", color="#2a6f97")
+        pump = f"ITB {doses[-1][1]:g} µg/day"
+        ha = room.place("drugs" if on_bar else "pump", doses[-1][0], pump, 7, prefer="right")
+        if ha is not None:
+            ax.annotate(pump, (doses[-1][0], LANES["pump"] + 0.45), fontsize=7, ha=ha, color="#2a6f97")
         _marks(ax, [t.date for t in treatments if isinstance(t, PumpEvent) and t.event == "refill"],
                LANES["pump"] - 0.45, marker="|", color="#56B4E9", markersize=8)
+    _drug_labels(ax, rows, room, on_bar, named, naming=False)
     ax.set_yticks(list(LANES.values()), ["Toxin", "Drugs", "Pump", "Surgery,\ntherapy"], fontsize=7)
     ax.set_ylim(-0.6, 3.6)
     ax.grid(False)
+
+
+DrugRow = tuple[str, float, bool, list[OralMedication]]  # drug, row height, labels under the bar, dose changes
+
+
+def _drug_bars(ax: Any, treatments: Sequence[Treatment], today: dt.date) -> list[DrugRow]:
+    """Each drug on its own row of the lane (two drugs at once must not hide each other), as bars."""
+    drugs: dict[str, list[OralMedication]] = {}
+    for t in treatments:
+        if isinstance(t, OralMedication):
+            drugs.setdefault(t.drug, []).append(t)
+    rows = []
+    for n, (drug, periods) in enumerate(drugs.items()):
+        periods.sort(key=lambda p: p.start)
+        y = LANES["drug"] + 0.28 - 0.56 * (n % 2 if len(drugs) > 1 else 0.5)
+        ax.hlines([y] * len(periods), [p.start for p in periods], [p.stop or today for p in periods],
+                  color=DRUG_COLOURS[n % len(DRUG_COLOURS)], linewidth=3.5)
+        changes = [p for k, p in enumerate(periods) if k == 0 or p.dose_mg_per_day != periods[k - 1].dose_mg_per_day]
+        # The lower row's labels hang under it (on a large chart), so that the two rows' labels never meet.
+        rows.append((drug, y, len(drugs) > 1 and n % 2 == 1, changes))
+    return rows
+
+
+def _drug_labels(ax: Any, rows: list[DrugRow], room: _Room, on_bar: bool, named: dict[str, OralMedication],
+                 naming: bool) -> None:
+    """The drugs' names (`naming`: one label each, with the first dose that has room), or their doses where they
+    change and where a label has room."""
+    for drug, y, lower, changes in rows:
+        for p in changes:
+            if naming == (drug in named) or named.get(drug) is p:
+                continue
+            label = f"{p.dose_mg_per_day:g} mg" if drug in named else f"{words(drug)} {p.dose_mg_per_day:g} mg"
+            ha = room.place("drugs" if on_bar else drug, p.start, label, DRUG_LABEL_SIZE)
+            if ha is None:
+                continue
+            named.setdefault(drug, p)
+            if on_bar:  # on the bar, boxed: clear of the rows above and below
+                ax.annotate(label, (p.start, y), xytext=(2 if ha == "left" else -2, 0), textcoords="offset points",
+                            fontsize=DRUG_LABEL_SIZE - 0.5, va="center", ha=ha,
+                            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                  "alpha": 0.85})
+            else:
+                ax.annotate(label, (p.start, y), xytext=(0, -3 if lower else 3), textcoords="offset points",
+                            fontsize=DRUG_LABEL_SIZE, va="top" if lower else "bottom", ha=ha)
+            if naming:
+                break
 
 
 # What a muscle group's chart can show: each scale, and Tardieu R1 with R2 together (the dynamic component).
@@ -318,14 +396,14 @@ def draw_trend_parts(chart_ax: Any, lane_ax: Any, record: PatientRecord, group: 
         chart_ax.set_yticks([])
         chart_ax.text(0.5, 0.5, NOT_RECORDED, transform=chart_ax.transAxes, ha="center", va="center",
                       color="#555555")
-    if group_artists:
-        _other_treatments(lane_ax, record.treatments)
-    else:
-        plot_treatments(lane_ax, record.treatments, group)
     days = [v.date for v in record.visits] + [treatment_date(t) for t in record.treatments]
     first, last = (min(days), max(days)) if days else (dt.date.today() - dt.timedelta(days=365), dt.date.today())
-    chart_ax.set_xlim(first - dt.timedelta(days=30), last + dt.timedelta(days=45))
-    _date_ticks(lane_ax, first - dt.timedelta(days=30), last + dt.timedelta(days=45))
+    span = (first - dt.timedelta(days=30), last + dt.timedelta(days=45))
+    if not group_artists:
+        plot_toxin_sessions(lane_ax, record.treatments, group)
+    _other_treatments(lane_ax, record.treatments, span)
+    chart_ax.set_xlim(*span)
+    _date_ticks(lane_ax, *span)
     chart_ax.tick_params(labelbottom=False)
     return drawn, group_artists
 

@@ -40,7 +40,7 @@ class ExamRow:
     scale: str  # abbreviation as introduced in the text, e.g. "MAS", "Tardieu R1", "PROM", "MRC"
     latest: str  # e.g. "1+", "-5°"
     previous: str  # "" when there is no earlier value
-    change: str  # "better", "worse", "same", "changed" or "" (first examination)
+    change: str  # "better", "worse", "same", "changed" or "" (first examination): the word, without a mark
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,12 @@ class Trends:
     body_map: tuple[tuple[str, str, str], ...]  # (muscle group, side, latest MAS grade)
     charts: tuple[TrendChart, ...]
     response_note: str  # the responder rule, in words
-    responses: tuple[tuple[str, ...], ...]  # rows of the response table, newest session first
-    response_headers: tuple[str, ...] = ()  # the response table's column titles
+    # The toxin responses, head to toe, each group's newest session first: (session with its product, muscle
+    # group, side, verdict), e.g.
+    # ("2026-04-14 Dysport 270 U", "Hip flexors", "right", "yes (MAS 3 → 2)"); printed as a table of each
+    # group and side against the sessions.
+    responses: tuple[tuple[str, ...], ...]
+    response_headers: tuple[str, ...] = ()  # the titles of the four parts
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The report to the primary care doctor as a PDF: page layout, fonts and page furniture over pdf_parts' flowables."""
+"""The report to the primary care doctor as a PDF: page layout, fonts and the furniture of every page."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate  # type: ign
 from assess.record.errors import AssessError
 from assess.reports import pdf_parts
 from assess.reports.content import ReportContent
+from assess.reports.pdf_appendix import appendix, signature
 from assess.reports.pdf_letter import letter
 from assess.reports.pdf_parts import BOLD, DRAFT_RED, FONT, HEADING, MUTED, RULE, Styles
 
@@ -207,7 +208,10 @@ def write_report(content: ReportContent, out: Path | BinaryIO) -> None:
         initialFontSize=10,
         pageTemplates=[template("first", True), template("later", False)],
     )
-    story = letter(content, width, page.frame_top(True) - bottom) + pdf_parts.detail(content, st, width)
+    rest = appendix(content, st, width)
+    # A report with nothing to append is the letter alone, signed at its foot rather than alone on page two.
+    closing = [] if rest else signature(content, st, width)
+    story = letter(content, width, page.frame_top(True) - bottom, closing) + rest
     doc.build(story, canvasmaker=partial(_NumberedCanvas, page_number=page.draw_page_number))
 
 

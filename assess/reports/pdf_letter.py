@@ -89,8 +89,9 @@ def _addressee(content: ReportContent, width: float) -> Any:
     return table
 
 
-def letter(content: ReportContent, width: float, height: float) -> list[Any]:
-    """The letter as one block that always fits the first page's frame (shrunk, never split, when long)."""
+def letter(content: ReportContent, width: float, height: float, closing: Sequence[Any] = ()) -> list[Any]:
+    """The letter as one block that always fits the first page's frame (shrunk, never split, when long), with
+    `closing` (the signature, when nothing follows the letter) at its foot."""
     story: list[Any] = [Paragraph(text(content.title), TITLE), _addressee(content, width)]
     if content.data_through:
         story.append(Paragraph(text(content.data_through), SMALL))
@@ -104,5 +105,7 @@ def letter(content: ReportContent, width: float, height: float) -> list[Any]:
     story += _section("Next visits", content.next_visits)
     sign = content.signed if not content.draft else f"{content.clinician} — not signed yet (draft)"
     phone = f", {content.clinic.phone}" if content.clinic.phone else ""
-    story += [Spacer(1, 5), Paragraph(f"{text(sign)} · {text(content.clinic.name)}{text(phone)}", SMALL)]
+    # The sign-off line, or the full signature when nothing follows the letter (it names the clinician too).
+    story += [Spacer(1, 5), *(closing or [Paragraph(f"{text(sign)} · {text(content.clinic.name)}{text(phone)}",
+                                                    SMALL)])]
     return [KeepInFrame(width, height, story, mode="shrink", name="letter")]

@@ -1,4 +1,4 @@
-"""The flowables of the report to the primary care doctor: page one, the detail, and the page headers."""
+"""The report's styles, page headers and the table and heading helpers that the letter and the appendix share."""
 
 from __future__ import annotations
 
@@ -12,18 +12,15 @@ from reportlab.lib.enums import TA_RIGHT  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
-    ActionFlowable,
     CondPageBreak,
-    KeepTogether,
+    Flowable,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
 
-from assess.record.palette import BETTER, MAS_COLOURS, WORSE
-from assess.reports.content import ExamRow, ReportContent
-from assess.scoring.arrows import ANGLE_NOTE, LEGEND
+from assess.record.palette import WORSE
+from assess.reports.content import ReportContent
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -38,12 +35,6 @@ WARNING_FILL = colors.HexColor("#fff1dc")
 WARNING_EDGE = colors.HexColor(WORSE)
 DRAFT_RED = colors.HexColor("#b00020")
 
-TABLE_START = 130.0  # points: a heading, the header row and about three rows
-
-# The service may hand the change as a bare word or with its mark already; both print as word + shape.
-CHANGE_MARKS: dict[str, str] = {}  # the content's change says word and arrow already (assess.scoring.arrows)
-
-
 @dataclass(frozen=True)
 class Styles:
     title: Any
@@ -56,6 +47,8 @@ class Styles:
     cell: Any
     cell_head: Any
     small: Any
+    caption: Any  # over a picture, and the keys
+    note: Any  # the scales explained, at the end
     letterhead_name: Any
     header: Any
     header_right: Any
@@ -67,20 +60,24 @@ class Styles:
 
 def make_styles() -> Styles:
     def style(name: str, size: float, leading: float, font: str = FONT, **extra: Any) -> Any:
+        # No widows: a paragraph's last line never starts a page alone (orphans are refused by default).
         return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading,
-                              **{"textColor": INK, "bulletFontName": FONT, **extra})
+                              **{"textColor": INK, "bulletFontName": FONT, "allowWidows": 0, **extra})
 
     return Styles(
         title=style("title", 19, 23, BOLD, textColor=HEADING, spaceAfter=6),
-        heading=style("heading", 14.5, 18, BOLD, textColor=HEADING, spaceBefore=10, spaceAfter=3),
+        # The appendix is reference: set smaller than the letter, so that it takes two pages, not five.
+        heading=style("heading", 11.5, 14, BOLD, textColor=HEADING, spaceBefore=6, spaceAfter=2),
         lead=style("lead", 10.5, 14, spaceAfter=3),
         bullet=style("bullet", 10.5, 14, leftIndent=16, bulletIndent=3, bulletFontName=BOLD, spaceAfter=3),
         warning=style("warning", 10.5, 14, BOLD),
-        body=style("body", 10, 13.5, spaceAfter=4),
-        detail_bullet=style("detail_bullet", 10, 13.5, leftIndent=16, bulletIndent=3, spaceAfter=2),
-        cell=style("cell", 10, 12.5),
-        cell_head=style("cell_head", 10, 12.5, BOLD),
-        small=style("small", 10, 13, textColor=MUTED),
+        body=style("body", 9, 11.5, spaceAfter=2.5),
+        detail_bullet=style("detail_bullet", 9, 11.5, leftIndent=11, bulletIndent=1, spaceAfter=1),
+        cell=style("cell", 8.5, 10.2),
+        cell_head=style("cell_head", 8.5, 10.2, BOLD),
+        small=style("small", 8, 10, textColor=MUTED),
+        caption=style("caption", 8, 9.8),
+        note=style("note", 7.5, 9.2, textColor=MUTED, spaceAfter=1),
         patient=style("patient", 10, 13.5, spaceAfter=3),
         letterhead_name=style("letterhead_name", 15, 19, BOLD, textColor=HEADING),
         header=style("header", 10, 13),
@@ -101,24 +98,24 @@ def text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _bullets(lines: Sequence[str], style: Any) -> list[Any]:
-    return [Paragraph(text(line), style, bulletText="•") for line in lines]
+def _height(flowable: Any, width: float) -> float:
+    """The least height a flowable takes on a page (a FitOrMove drawn as small as it allows)."""
+    least = flowable.least if isinstance(flowable, FitOrMove) else 1.0
+    return float(flowable.wrap(width, 10_000)[1] * least + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
 
-def _section(title: str, body: Sequence[Any], st: Styles) -> list[Any]:
-    """A heading kept on the same page as the first thing under it. A list in `body` is a block kept together
-    (not a KeepTogether: one nested in another always moves to the next page)."""
-    if not body:
-        return []
-    blocks = [item if isinstance(item, list) else [item] for item in body]
-    rest = [KeepTogether(block) if len(block) > 1 else block[0] for block in blocks[1:]]
-    return [KeepTogether([Paragraph(text(title), st.heading), *blocks[0]]), *rest]
-
-
-def _table_section(title: str, table: Any, after: Sequence[Any], st: Styles) -> list[Any]:
-    """A heading over a table that may run over pages: it starts where it is when its header and a few rows
-    fit (a KeepTogether would move a long table whole to the next page), else on the next page."""
-    return [CondPageBreak(TABLE_START), Paragraph(text(title), st.heading), table, *after]
+def keep_start(heading: Any, block: Any, width: float, rows: int = 3) -> Any:
+    """A page break before `heading` unless it fits with the start of `block`: a table's header and first `rows`
+    rows (all of a shorter table), or the whole of anything else (a list: all of its flowables). A KeepTogether
+    would move a long table whole to the next page, leaving this one half empty."""
+    needed = _height(heading, width)
+    if isinstance(block, list):
+        return CondPageBreak(needed + sum(_height(item, width) for item in block) + 2)
+    if not isinstance(block, Table):
+        return CondPageBreak(needed + _height(block, width) + 2)
+    block.wrap(width, 10_000)
+    header = block.repeatRows if isinstance(block.repeatRows, int) else len(block.repeatRows)
+    return CondPageBreak(needed + sum(block._rowHeights[:header + rows]) + 2)
 
 
 # --- the page headers (drawn by the page callbacks, measured first to place the frames) -------------------
@@ -191,9 +188,6 @@ def running_header(content: ReportContent, st: Styles, width: float) -> Any:
                          _natural([(content.clinic.name, BOLD, 9)]), needed)
 
 
-# --- the detail, for later --------------------------------------------------------------------------------
-
-
 def grid_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[tuple[Any, ...]] = (),
                stripes: bool = True) -> Any:
     """A table that repeats its header row and breaks between rows, never inside one."""
@@ -204,113 +198,64 @@ def grid_table(rows: list[list[Any]], widths: Sequence[float], extra: Sequence[t
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEADING),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         *extra,
     ]))
     return table
 
 
-def _change(row: ExamRow) -> str:
-    return CHANGE_MARKS.get(row.change.strip(), row.change)
+def fit_widths(columns: Sequence[Sequence[str]], width: float, size: float = 8.5, padding: float = 6.0) -> list[float]:
+    """Column widths from the text of each column (header first, in bold): each as wide as its longest line
+    when they all fit, else the widest ones cut to one width (never below a column's longest word), so that
+    short columns stay on one line and only long text wraps; spare room is shared in proportion."""
+    def wide(value: str, font: str) -> float:
+        return max((float(pdfmetrics.stringWidth(line, font, size)) for line in value.split("\n")), default=0.0)
+
+    natural = [max([wide(c[0], BOLD), *(wide(v, FONT) for v in c[1:])]) + padding for c in columns]
+    least = [max(wide(word, BOLD if n == 0 else FONT) for n, v in enumerate(c) for word in v.split() or [""])
+             + padding for c in columns]
+    return share_width(natural, least, width)
 
 
-def exam_table(exam: Sequence[ExamRow], st: Styles, width: float) -> Any:
-    """One row per muscle group and scale, left and right side by side (latest, before, change)."""
-    head = ["Muscle group", "Scale", "Left", "before", "change", "Right", "before", "change"]
-    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in head]]
-    extra: list[tuple[Any, ...]] = []
-    cells: dict[tuple[str, str], dict[str, ExamRow]] = {}
-    for found in exam:  # the catalogue order of the service, each group's scales in their order
-        cells.setdefault((found.muscle_group, found.scale), {})[found.side] = found
-    previous_group = ""
-    for i, ((group, scale), sides) in enumerate(cells.items(), start=1):
-        line: list[Any] = [Paragraph(text(group) if group != previous_group else "", st.cell),
-                           Paragraph(text(scale), st.cell)]
-        if group != previous_group and i > 1:
-            extra.append(("LINEABOVE", (0, i), (-1, i), 0.6, HEADING))
-        previous_group = group
-        for n, side in enumerate(("left", "right")):
-            if side not in sides:
-                line += [Paragraph("—", st.cell), "", ""]
-                continue
-            row = sides[side]
-            change = _change(row)
-            colour = BETTER if change.startswith("better") else WORSE if change.startswith("worse") else None
-            shown = f'<font color="{colour}"><b>{text(change)}</b></font>' if colour else text(change)
-            line += [Paragraph(f"<b>{text(row.latest)}</b>", st.cell), Paragraph(text(row.previous), st.cell),
-                     Paragraph(shown, st.cell)]
-            # The MAS grade on the clinic's colour scale, as in the window; the grade is always printed too.
-            if row.scale == "MAS" and row.latest in MAS_COLOURS:
-                extra.append(("BACKGROUND", (2 + 3 * n, i), (2 + 3 * n, i), colors.HexColor(MAS_COLOURS[row.latest])))
-        rows.append(line)
-    fractions = (0.27, 0.12, 0.08, 0.1, 0.115, 0.08, 0.1, 0.115)
-    extra.append(("LINEBEFORE", (2, 0), (2, -1), 0.6, RULE))
-    extra.append(("LINEBEFORE", (5, 0), (5, -1), 0.6, RULE))
-    return grid_table(rows, [width * f for f in fractions], extra, stripes=False)
+def share_width(natural: Sequence[float], least: Sequence[float], width: float) -> list[float]:
+    """Widths that fill `width`: the natural ones grown in proportion when they fit, else the widest cut to one
+    width, none below its least."""
+    if sum(natural) <= width:
+        return [n * width / sum(natural) for n in natural]
+    low, high = 0.0, max(natural)
+    for _ in range(40):  # the one cut that fills the width, by bisection
+        cut = (low + high) / 2
+        if sum(max(min(n, cut), m) for n, m in zip(natural, least, strict=True)) > width:
+            high = cut
+        else:
+            low = cut
+    return [max(min(n, low), m) for n, m in zip(natural, least, strict=True)]
 
+class FitOrMove(Flowable):  # type: ignore[misc]
+    """A block never split (a row of pictures): drawn at its size where it fits, a little smaller, down to
+    `least`, rather than leave the rest of the page empty, else moved whole to the next page."""
 
-def _goals(content: ReportContent, st: Styles, width: float) -> list[Any]:
-    score = [Paragraph(f"<b>GAS T-score:</b> {text(content.gas_t_score)}", st.body)] if content.gas_t_score else []
-    if not content.goals:
-        return _section("Goals", score, st)
-    rows: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in ("Goal", "At the start", "Latest")]]
-    rows += [[Paragraph(text(g.text), st.cell), Paragraph(text(g.baseline), st.cell),
-              Paragraph(text(g.latest), st.cell)] for g in content.goals]
-    table = grid_table(rows, [width * 0.5, width * 0.22, width * 0.28])
-    return _table_section("Goals", table, [Spacer(1, 6), *score], st)
+    def __init__(self, content: Any, least: float = 0.88) -> None:
+        super().__init__()
+        self.content, self.least, self.scale, self.indent = content, least, 1.0, 0.0
 
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        width, height = self.content.wrap(available_width, available_height)
+        fits = height <= available_height or height * self.least > available_height
+        self.scale = 1.0 if fits else available_height / height
+        self.indent = (width - width * self.scale) / 2  # a smaller block stays centred under the full ones
+        self.width, self.height = width, height * self.scale
+        return self.width, self.height
 
-def _treatments(content: ReportContent, st: Styles) -> list[list[Any]]:
-    blocks = []
-    for t in content.treatments:
-        lines = [Paragraph(f"<b>{t.date.isoformat()}</b> — <b>{text(t.title)}</b>", st.body)]
-        lines += _bullets(t.details, st.detail_bullet)
-        blocks.append([*lines, Spacer(1, 4)])
-    return blocks
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        return []  # whole or not at all
 
-
-def _signature(content: ReportContent, st: Styles, width: float) -> list[Any]:
-    rows = [["", "", ""], [Paragraph("Signature", st.small), "", Paragraph("Date", st.small)]]
-    sign = Table(rows, colWidths=[width * 0.55, width * 0.08, width * 0.25], rowHeights=[26, None], hAlign="LEFT")
-    sign.setStyle(table_style([
-        ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
-        ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 1), (-1, 1), 2),
-    ]))
-    block = [Paragraph(f"<b>Clinician: {text(content.clinician)}</b> · {text(content.signed)}", st.body), sign]
-    return [KeepTogether([Spacer(1, 8), *block])]
-
-
-class _DetailBreak(ActionFlowable):  # type: ignore[misc]
-    """The detail starts on a new page after page one, but straight on when page one's part ran over."""
-
-    def apply(self, doc: Any) -> None:
-        if doc.page == 1:
-            doc.handle_pageBreak()
-
-
-def detail(content: ReportContent, st: Styles, width: float) -> list[Any]:
-    story: list[Any] = [_DetailBreak()]
-    if content.exam:
-        key = Paragraph(f"{LEGEND} ({ANGLE_NOTE}); “before” is the previous value recorded for that group and "
-                        "side.", st.small)
-        title = f"Examination of {content.exam_date.isoformat()}" if content.exam_date else "Examination"
-        story += _table_section(title, exam_table(content.exam, st, width), [Spacer(1, 3), key], st)
-    if content.trends is not None:
-        from assess.reports.pdf_charts import trends_section  # matplotlib loads only for a report with pictures
-
-        story += trends_section(content.trends, st, width)
-    story += _section("Visit scores", _bullets(content.visit_scores, st.detail_bullet), st)
-    story += _goals(content, st, width)
-    story += _section("Treatments given", _treatments(content, st), st)
-    story += _section("Triggers found", _bullets(content.triggers, st.detail_bullet), st)
-    story += _section("Open alerts", _bullets(content.alerts, st.detail_bullet), st)
-    # Reference last: the pictures follow the table they illustrate.
-    story += _section("About the scales", [Paragraph(text(n), st.small) for n in content.scale_notes], st)
-    story += _signature(content, st, width)
-    story += _section("Addenda (corrections after signing)", _bullets(content.addenda, st.detail_bullet), st)
-    return story
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.indent, 0)
+        self.canv.scale(self.scale, self.scale)
+        self.content.drawOn(self.canv, 0, 0)
+        self.canv.restoreState()

@@ -1,8 +1,8 @@
 """The pictures of the report to the primary care doctor: which trends to show, and why.
 
-A referring doctor reads a few charts, not one per muscle: the groups that got worse at the visit, the
-groups injected in the report's period and, when neither applies, the two with the highest tone; each
-only when it has at least two MAS grades to draw a trend from. The body map shows every group.
+A referring doctor reads a few charts, not one per muscle: the groups that got worse at the visit, then the
+groups injected in the report's period and, when neither applies, the two with the highest tone; at most
+three, each only when it has at least two MAS grades to draw a trend from. The body map shows every group.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from assess.scoring.muscles import group_name
 from assess.scoring.order import GROUP_ORDER
 from assess.scoring.response import (
     RESPONDER_R1_DEGREES,
+    CycleResponse,
     cycle_responses,
     injected_sites,
     latest_mas,
@@ -27,7 +28,7 @@ from assess.scoring.response import (
 )
 from assess.scoring.scales import MAS
 
-MAX_GROUP_CHARTS = 4
+MAX_GROUP_CHARTS = 3  # with the Penn chart, two rows of two on a page of the appendix
 RESPONSE_SESSIONS = 4  # the latest sessions in the response table; the window shows them all
 RESPONSE_NOTE = (f"Responder: MAS down by one grade or more, or the Tardieu catch angle R1 opened by "
                  f"{RESPONDER_R1_DEGREES:g}° or more, at the best examination 2 to 16 weeks after the session "
@@ -60,21 +61,20 @@ def _chosen_groups(history: PatientRecord, visit: Visit, given: Sequence[Treatme
 
 
 def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment]) -> Trends | None:
-    """The body map, up to four MAS trend charts and the Penn chart, and the latest toxin responses."""
+    """The body map, up to three MAS trend charts and the Penn chart, and the latest toxin responses."""
     history = _history(record, visit)
-    charts = []
-    for group, reason in sorted(_chosen_groups(history, visit, given).items(), key=lambda g: GROUP_ORDER[g[0]]):
-        points = [len(series(history.visits, group, side, "mas")) for side in ("left", "right")]
-        if max(points) >= 2:
-            charts.append(TrendChart(group, "mas", f"{group_name(group)}: Modified Ashworth Scale over time; "
-                                                   f"{reason}."))
-    charts = charts[:MAX_GROUP_CHARTS]
+    # The first groups by reason (worse, then injected, then tone), each with a trend to draw, shown head to toe.
+    drawable = [(group, reason) for group, reason in _chosen_groups(history, visit, given).items()
+                if max(len(series(history.visits, group, side, "mas")) for side in ("left", "right")) >= 2]
+    charts = [TrendChart(group, "mas", f"{group_name(group)}: Modified Ashworth Scale over time; {reason}.")
+              for group, reason in sorted(drawable[:MAX_GROUP_CHARTS], key=lambda g: GROUP_ORDER[g[0]])]
     if len(visit_score_series(history.visits, history.goals, "penn_frequency")) >= 2:
         charts.append(TrendChart(None, "penn_frequency", "Penn spasm frequency over time."))
     sessions = sorted({t.date for t in history.treatments if isinstance(t, ToxinSession)})[-RESPONSE_SESSIONS:]
-    responses = tuple(_compact(response_cells(r, group_name(r.muscle_group)), r.session)
-                      for r in sorted(cycle_responses(history.visits, history.treatments),
-                                      key=lambda r: (r.session.date, GROUP_ORDER[r.muscle_group]), reverse=True)
+    # Head to toe, left before right, each group's sessions newest first.
+    responses = tuple(_compact(r) for r in sorted(
+        cycle_responses(history.visits, history.treatments),
+        key=lambda r: (GROUP_ORDER[r.muscle_group], r.side != "left", -r.session.date.toordinal()))
                       if r.session.date in sessions)
     grades = latest_mas(history.visits)
     if not charts and not responses and len(history.visits) < 2:
@@ -83,11 +83,21 @@ def report_trends(record: PatientRecord, visit: Visit, given: Sequence[Treatment
                   RESPONSE_NOTE, responses, RESPONSE_COLUMNS)
 
 
-# The report's response table: the window's columns less "at next session", the session with its product.
-RESPONSE_COLUMNS = ("Session", "Muscle group", "Side", "Responder", "Before", "Best in 2–16 weeks")
+# The report's response table: each session (with its product) against each group and side injected, the verdict
+# with the grades it was judged on; the window's table has the dates of the examinations besides.
+RESPONSE_COLUMNS = ("Session", "Muscle group", "Side", "Responder")
 
 
-def _compact(cells: tuple[str, ...], session: ToxinSession) -> tuple[str, ...]:
-    """The window's row of one response, with the session's product named (units differ between products)."""
+def _compact(response: CycleResponse) -> tuple[str, ...]:
+    """One response in the report's words: the session with its product named (units differ between
+    products), the group and side, and the verdict with what it was judged on, for a non-responder too."""
+    session = response.session
+    cells = response_cells(response, group_name(response.muscle_group))
+    verdict = cells[3]
+    if response.responder is False:
+        if response.mas_before is not None and response.mas_best is not None:
+            verdict += f" (MAS {response.mas_before} → {response.mas_best})"
+        elif response.r1_before is not None and response.r1_best is not None:
+            verdict += f" (R1 {response.r1_before:g}° → {response.r1_best:g}°)"
     brand = words(session.product).split("(")[-1].rstrip(")")
-    return (f"{session.date.isoformat()} {brand} {session.total_units:g} U", *cells[1:6])
+    return (f"{session.date.isoformat()} {brand} {session.total_units:g} U", cells[1], cells[2], verdict)

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
+import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from assess.record.domain import Injection, OralMedication, PumpEvent, Sdr, ToxinSession
+from assess.record.domain import (
+    Finding,
+    Injection,
+    OralMedication,
+    PatientRecord,
+    PumpEvent,
+    Sdr,
+    Surgery,
+    Therapy,
+    ToxinSession,
+    Visit,
+)
 from assess.reports.charts import plot_dynamic_component, plot_scale, plot_treatments
+from assess.reports.content import TrendChart, Trends
 from assess.scoring.response import Point
 
 D = dt.date
@@ -80,3 +94,55 @@ def test_dose_labels_along_a_drug_never_overlap() -> None:
     boxes = [t.get_window_extent(renderer) for t in ax.texts if "mg" in t.get_text()]
     assert ax.texts[0].get_text() == "gabapentin 300 mg" and len(boxes) >= 3
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def _busy_record(years: int) -> PatientRecord:
+    """A history with every kind of treatment lane: toxin every 12 weeks, two oral drugs changing dose every two
+    months, a pump with monthly refills and rising doses, SDR and a surgery with a long name, therapy."""
+    start = D(2026, 6, 1) - dt.timedelta(days=365 * years)
+    visits = tuple(Visit(start + dt.timedelta(days=90 * n), "follow_up", "Dr A", findings=(
+        Finding("hip_adductors", "left", mas=("1", "1+", "2", "3")[n % 4]),
+        Finding("hip_adductors", "right", mas=("2", "1+")[n % 2]))) for n in range(4 * years))
+    treatments: list[Any] = [ToxinSession(start + dt.timedelta(days=84 * n), "onabotulinumtoxinA",
+                                          (Injection("adductor_longus", "left", 50.0),)) for n in range(4 * years)]
+    treatments += [OralMedication(drug, dose * (1 + n % 3), start + dt.timedelta(days=60 * n),
+                                  start + dt.timedelta(days=60 * n + 60))
+                   for drug, dose in (("baclofen", 10.0), ("tizanidine", 4.0)) for n in range(6 * years)]
+    treatments += [PumpEvent("implant", start, dose_mcg_per_day=100.0)]
+    treatments += [PumpEvent("refill", start + dt.timedelta(days=30 * n), dose_mcg_per_day=100.0 + 5 * n)
+                   for n in range(1, 12 * years)]
+    treatments += [Sdr(start + dt.timedelta(days=100 * years)),
+                   Surgery(start + dt.timedelta(days=200 * years), "Adductor tenotomy and obturator neurectomy"),
+                   Therapy("physiotherapy", start, start + dt.timedelta(days=300))]
+    return PatientRecord("C-1", "Doe", "Jo", D(2015, 1, 1), "female", "cerebral_palsy", visits=visits,
+                         treatments=tuple(treatments))
+
+
+@pytest.mark.parametrize("years", [1, 10])
+@pytest.mark.parametrize("width", [241.0, 249.0])  # half an A4 and half a US Letter page, in points
+def test_at_the_report_s_size_no_label_of_a_chart_overlaps_another_or_leaves_the_picture(years: int,
+                                                                                       width: float) -> None:
+    from assess.reports.pdf_charts import ChartPainter
+
+    record = _busy_record(years)
+    trends = Trends(record, (), (TrendChart("hip_adductors", "mas", ""), TrendChart(None, "penn_frequency", "")),
+                    "", ())
+    painter = ChartPainter(width)
+    for chart in trends.charts:
+        painter.paint(trends, chart)
+        chart_ax, lane_ax = painter.axes
+        painter.figure.canvas.draw()  # again at the figure's own resolution, in which its box is measured
+        renderer = painter.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        page = painter.figure.bbox
+        labels = [t for t in lane_ax.texts if t.get_text()]
+        # Every drug is named where there is room for it (before any dose or the pump's label, which give way).
+        assert labels and (years == 1 or {"baclofen", "tizanidine"} <= {t.get_text().split()[0] for t in labels})
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        rows = [t.get_window_extent(renderer) for t in lane_ax.get_yticklabels()]
+        for n, box in enumerate(boxes):
+            assert page.x0 <= box.x0 and box.x1 <= page.x1 + 0.5, labels[n].get_text()
+            assert not any(box.overlaps(other) for other in boxes[n + 1:]), labels[n].get_text()
+        assert not any(a.overlaps(b) for i, a in enumerate(rows) for b in rows[i + 1:])  # Toxin, Drugs, Pump, Other
+        legend = chart_ax.get_legend()
+        if legend is not None:  # above the plot, inside the picture
+            assert all(t.get_window_extent(renderer).y1 <= page.y1 for t in legend.get_texts())

@@ -29,12 +29,13 @@ HEADINGS = ("Findings", "What to do", "Emergencies", "Next visits", "Examination
 MUSCLES = ("Hip adductors", "Hamstrings (medial)", "Knee extensors", "Ankle plantarflexors (knee extended)",
            "Ankle plantarflexors (knee flexed)", "Elbow flexors", "Wrist flexors", "Finger flexors",
            "Shoulder internal rotators", "Forearm pronators")
-SCALES = (("MAS", "1+", "2", "better ▼"), ("Tardieu R1", "-5°", "-15°", "better ▼"),
+SCALES = (("MAS", "1+", "2", "better ▼"), ("Tardieu R1", "-5°", "-15°", "better ▲"),
           ("PROM", "10°", "15°", "same"))
 
 
 def child(draft: bool = True) -> ReportContent:
-    """A child after a toxin session: a long examination (60 rows), goals, triggers, alerts."""
+    """A child after a toxin session: a long examination (ten groups, both sides, three scales), goals, triggers,
+    alerts."""
     exam = tuple(ExamRow(muscle, side, scale, latest, before, change)
                  for muscle in MUSCLES for side in ("left", "right") for scale, latest, before, change in SCALES)
     return ReportContent(
@@ -126,7 +127,7 @@ def test_child_report_spans_pages_with_identity_numbers_and_draft_on_each(tmp_pa
     write_report(child(), out)
     texts = page_texts(read(out))
     n = len(texts)
-    assert n >= 3  # page one, then an examination of 60 rows over more than one page
+    assert n == 2  # the letter, then the appendix: ten groups of the examination take ten rows of one table
     for number, text in enumerate(texts, start=1):
         assert "RCH-004211" in text and "Zoë Müller" in text
         assert f"Page {number} of {n}" in text
@@ -144,8 +145,11 @@ def test_child_report_spans_pages_with_identity_numbers_and_draft_on_each(tmp_pa
         assert heading in everything
     assert "Examination" not in first  # the detail starts after page one
     assert "Examination of 2025-06-09" in texts[1]
-    # Left and right side by side: each group named once per table row block, not once per side and scale.
-    assert everything.count("Forearm pronators") == 1 and "better ▼" in everything
+    # One row per muscle group, left and right side by side; a change shown as before → now, its mark and its
+    # word, and an unchanged value alone (PROM 15° → 10° is within the 10° of measuring error: "same").
+    assert everything.count("Forearm pronators") == 1
+    assert "2 → 1+ ▼ better" in texts[1] and "-15° → -5° ▲ better" in texts[1]  # the arrow follows the number
+    assert "same" not in texts[1] and "15° → 10°" not in texts[1]
     assert "50.0 (50 means the goals were met as expected" in everything
     assert "lot C123" in everything and "Not signed yet (draft)" in everything
     assert "Signature" in texts[-1]
@@ -278,3 +282,26 @@ def test_extreme_content_still_lays_out(tmp_path: Path) -> None:
     # A token longer than its column is split over lines, never cut: whole again without the line breaks.
     assert all("M" * 60 in text.replace(" ", "") and f"of {len(texts)}" in text for text in texts)
     assert "Muscle 89 5 U (1 site)" in "\n".join(texts)
+
+
+def test_every_scale_recorded_is_printed_and_many_scales_take_a_second_table() -> None:
+    """All ten scales of two groups: too many column pairs for one table's width, so the examination is two
+    tables, each group a row in each; every value is printed, a side not examined as —."""
+    values = (("MAS", "2", "3", "better ▼"), ("Tardieu X", "3", "2", "worse ▲"),
+              ("Tardieu R1", "-25°", "-10°", "worse ▼"), ("Tardieu R2", "5°", "5°", "same"), ("ASAS", "2", "2", "same"),
+              ("PROM", "20°", "", ""), ("MRC", "4-", "3", "better ▲"), ("Reflex", "3+", "2+", "changed ▲"),
+              ("Clonus beats", "6", "2", "worse ▲"), ("Sustained clonus", "yes", "no", "worse ▲"))
+    exam = tuple(ExamRow(group, "left", scale, latest, before, change) for group in ("Elbow flexors", "Wrist flexors")
+                 for scale, latest, before, change in values)
+    exam += (ExamRow("Elbow flexors", "right", "MAS", "1", "1", "same"),)
+    content = ReportContent(**{**child().__dict__, "exam": exam})
+    page = " ".join(PdfReader(io.BytesIO(report_bytes(content))).pages[1].extract_text().split())
+    examination = page.split("Examination of 2025-06-09", 1)[1].split("L left, R right", 1)[0]
+    assert examination.count("Elbow flexors") == 2 and examination.count("Muscle group") == 2  # two tables
+    for scale, latest, before, change in values:
+        assert scale in examination
+        if change.split(" ")[0] in ("better", "worse", "changed"):
+            assert f"{before} → {latest}" in examination
+    assert "3 → 2 ▼ better" in examination and "-10° → -25° ▼ worse" in examination  # the arrow follows the number
+    assert "2+ → 3+ ▲ changed" in examination and "no → yes ▲ worse" in examination
+    assert "—" in examination  # the right side of every scale but MAS was not examined

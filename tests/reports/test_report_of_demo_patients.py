@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -54,6 +56,31 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, dict[str
 
 def _text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+# The appendix's headings, as printed.
+HEADINGS = ("Examination of", "Trends", "Response to botulinum toxin (latest sessions)", "Visit scores", "Goals",
+            "Treatments given", "Triggers found", "Open alerts", "About the scales",
+            "Addenda (corrections after signing)")
+
+
+def _lines(page: Any) -> list[tuple[float, str]]:
+    """A page's lines of text between its header and its footer, top to bottom, with their height on the page."""
+    found: list[tuple[float, str]] = []
+
+    def seen(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        y = cm[5] + tm[5] * cm[3]
+        if text.strip() and 60 < y < float(page.mediabox.height) - 80 and not text.startswith("DRAFT"):
+            found.append((y, text.strip()))
+
+    page.extract_text(visitor_text=seen)
+    return sorted(found, key=lambda line: -line[0])
+
+
+def _report(db: Database, mrn: str, paper: str) -> bytes:
+    with db.transaction() as session:
+        content = patient_report(session, mrn, TODAY)
+    return report_bytes(dataclasses.replace(content, clinic=dataclasses.replace(content.clinic, paper=paper)))
 
 
 @pytest.mark.parametrize("kind", ["child with toxin cycles", "pump patient", "SDR patient", "adult with drugs only",
@@ -110,3 +137,31 @@ def test_the_command_writes_the_report(clinic: tuple[Database, dict[str, Patient
     assert out.read_bytes().startswith(b"%PDF")
     assert main(["--db", db.url, "report", record.mrn, "--out", str(tmp_path / "no" / "r.pdf")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("kind", ["child with toxin cycles", "pump patient", "adult with drugs only"])
+def test_a_typical_patient_s_report_is_at_most_three_pages(clinic: tuple[Database, dict[str, PatientRecord]],
+                                                          kind: str, paper: str) -> None:
+    """The issue's aim: 2-3 pages for a typical patient, the letter on page one and the appendix after it."""
+    db, chosen = clinic
+    pages = _text(_report(db, chosen[kind].mrn, paper))
+    assert 2 <= len(pages) <= 3
+    assert "What to do" in pages[0] and all("What to do" not in page for page in pages[1:])
+    assert "Examination of" in pages[1]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("kind", ["child with toxin cycles", "pump patient", "SDR patient", "adult with drugs only",
+                                  "one visit, no treatment"])
+def test_no_heading_ends_a_page_and_the_signature_never_stands_alone(
+        clinic: tuple[Database, dict[str, PatientRecord]], kind: str, paper: str) -> None:
+    db, chosen = clinic
+    reader = PdfReader(io.BytesIO(_report(db, chosen[kind].mrn, paper)))
+    for page in reader.pages[1:]:
+        lines = _lines(page)
+        assert lines, "a page of the appendix with nothing on it"
+        assert not lines[-1][1].startswith(HEADINGS), f"'{lines[-1][1]}' is the last line of its page"
+        if any(text == "Signature" for _, text in lines):
+            # The signature shares its page with what it signs: more than its own two lines.
+            assert len([text for _, text in lines if not text.startswith(("Clinician", "·", "Signature", "Date"))]) > 2
