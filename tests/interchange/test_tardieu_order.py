@@ -34,12 +34,12 @@ def test_import_refuses_r1_beyond_r2_with_the_path_and_a_reason() -> None:
     assert "R1 150° is beyond R2 90°" in str(refused.value)
 
 
-def test_assess_import_says_it_in_one_line_and_writes_nothing(tmp_path: Path,
+def test_assess_import_says_it_in_one_line_and_writes_nothing(tmp_path: Path, sqlite_url: str,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     document, _path = _with_angles(150, 90)
     source = tmp_path / "visits.json"
     source.write_text(json.dumps(document), encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'a.db'}"
+    db = sqlite_url
     assert main(["--db", db, "import", str(source)]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "beyond R2" in err

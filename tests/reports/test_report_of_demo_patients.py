@@ -108,9 +108,9 @@ def test_every_kind_of_patient_gets_a_readable_report(clinic: tuple[Database, di
         assert "José Núñez" in whole and "First examination" in whole
 
 
-def test_the_command_refuses_without_the_clinic_name_and_phone(tmp_path: Path,
+def test_the_command_refuses_without_the_clinic_name_and_phone(tmp_path: Path, sqlite_url: str,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+    url = sqlite_url
     assert main(["--db", url, "demo", "--patients", "1"]) == 0
     out = tmp_path / "r.pdf"
     assert main(["--db", url, "report", "DEMO-000001", "--out", str(out)]) == 1
