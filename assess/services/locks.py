@@ -41,3 +41,16 @@ def lock_named(session: Session, table: Table, name: str) -> None:
     # A transaction-scoped advisory lock, released at commit or rollback; the key is the name's checksum.
     key = zlib.crc32(f"{table.name}:{name}".encode())
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def lock_user(session: Session, table: Table, name: str) -> None:
+    """Hold a user's row until this transaction ends: logins of that user, from any workstation, take turns.
+
+    PostgreSQL: SELECT ... FOR UPDATE of the row (other users log in at the same time). SQLite: the write
+    lock taken by the transaction's first statement, as BEGIN IMMEDIATE would.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _take_sqlite_write_lock(session, table)
+        return
+    session.execute(select(table.c.id).where(table.c.name == name).with_for_update())

@@ -35,8 +35,8 @@ from assess.services.clinic import (
     set_clinic_letterhead,
     set_hidden_muscle_groups,
 )
-from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
+from assess.services.reads import open_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui.messages import show_error
@@ -212,15 +212,17 @@ class MainWindow(QMainWindow):
 
     def open_patient(self, mrn: str) -> None:
         try:
-            with self.db.transaction() as session:
-                record = patient_history(session, mrn)
+            with self.db.transaction() as session:  # a read event, unless the patient on screen is refreshed
+                opened = open_patient(session, mrn, audited=mrn != self.mrn)
         except AssessError as error:
             show_error(self, "Cannot open the patient", error)
             self.settings.forget_recent(mrn)
             self._refresh_recent()
             return
         self.mrn = mrn
+        record = opened.record
         self.view.show_record(record)
+        self.view.show_changed_outside(opened.problems)
         try:
             with self.db.transaction() as session:
                 self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))

@@ -21,6 +21,7 @@ from assess.record.domain import Visit
 from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.record.labels import words
 from assess.scoring.change import worsening
+from assess.services.integrity import signed_visit_problems
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
 from assess.storage.db import Database
@@ -67,9 +68,11 @@ class VisitEditor(QWidget):
         self.last_exam = context.last_exam
         self.read_only = self.stored is not None and self.stored.status == "signed"
         self.signature: Signature | None = None
+        self.changed_outside: list[str] = []  # what the seal check found changed since it was signed
         with db.transaction() as session:
             if self.read_only:
                 self.signature = visit_signature(session, mrn, visit_date, visit_type)
+                self.changed_outside = signed_visit_problems(session, self.record, visit_date, visit_type)
             self.addenda = [a for a in addenda(session, mrn) if a.record == "visit"
                             and (a.record_date, a.record_detail) == (visit_date, visit_type)] if self.stored else []
         self._restored = False
@@ -473,7 +476,8 @@ class VisitEditor(QWidget):
         signed = self.stored.signed_at if self.stored else None
         line = signed_line(self.signature.signed_by if self.signature else None, signed)
         self._set_banner(f"{line}: read-only. A correction is added as an addendum"
-                         + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician."))
+                         + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician.")
+                         + "".join(f"\nCHANGED OUTSIDE ASSESS: {text}" for text in self.changed_outside))
         self.status.setText("Signed")
         self._show_addenda()
 
