@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assess.record.labels import count
 from assess.services.audit import AuditEvent, ChainCheck
-from assess.services.integrity import Checked, restore_that_replaced
+from assess.services.integrity import Checked, restores
 from assess.storage.db import Database
 
 
@@ -53,14 +53,15 @@ def _print_anchor(chain: ChainCheck, expect: str, db: Database) -> bool:
         print(f"The hash you kept is event {chain.anchor_at}, but the chain is broken before it.")
         return False
     with db.transaction() as session:
-        restore = restore_that_replaced(session, expect)
-    if restore is not None:
-        kept = restore.after.get("kept_copy") if isinstance(restore.after, dict) else None
-        print(f"NOT IN THIS CHAIN: the hash you kept is the head of the database a restore replaced (event "
-              f"{restore.id}, {restore.at:%Y-%m-%d %H:%M}Z by {restore.actor})"
-              + (f"; that database was kept as {kept}: check the hash there" if kept else "")
-              + ". Keep this chain's head from now on.")
-        return False
+        found = restores(session)
     print("NOT FOUND: no event of this chain has the hash you kept: the trail was rewritten or cut back since you "
           "noted it (or this is another database).")
+    for restore in found:
+        after = restore.after if isinstance(restore.after, dict) else {}
+        head = after.get("replaced_chain_head") or {}
+        kept = after.get("kept_copy")
+        exact = head.get("hash") == expect
+        print(f"{'It is the head of' if exact else 'If you noted it before event ' + str(restore.id) + ', it is in'} "
+              f"the database the restore of {restore.at:%Y-%m-%d %H:%M}Z by {restore.actor} (event {restore.id}) "
+              f"replaced" + (f", kept as {kept}: check it there" if kept else "") + ".")
     return False

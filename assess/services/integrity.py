@@ -332,17 +332,12 @@ def check_patient(session: Session, pid: int, record: PatientRecord) -> list[Pro
     return problems
 
 
-def restore_that_replaced(session: Session, head_hash: str) -> audit.AuditEvent | None:
-    """The restore event whose replaced database's chain ended at `head_hash` (an anchor noted before a
-    restore belongs to that database, kept as a copy), if any."""
+def restores(session: Session) -> list[audit.AuditEvent]:
+    """The restores this chain records, oldest first: each replaced a database whose own chain (kept as a
+    copy) holds any anchor noted before it."""
     rows = session.execute(select(audit.EVENT).where(audit.EVENT.c.action == "restore",
-                                                     audit.EVENT.c.entity == "database"))
-    for row in rows:
-        event = audit.event_of_row(row)
-        head = event.after.get("replaced_chain_head") if isinstance(event.after, dict) else None
-        if isinstance(head, dict) and head.get("hash") == head_hash:
-            return event
-    return None
+                                                     audit.EVENT.c.entity == "database").order_by(audit.EVENT.c.id))
+    return [audit.event_of_row(row) for row in rows]
 
 
 def signed_visit_problems(session: Session, record: PatientRecord, day: dt.date, visit_type: str) -> list[str]:

@@ -12,18 +12,31 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from assess.record.actor import DATABASE, SINGLE_USER, Actor, allows
+from assess.record.actor import DATABASE, Actor, allows
 from assess.record.errors import DatabaseError, PermissionDeniedError
 from assess.services import audit
 from assess.services.access import has_users, require
 from assess.services.seals import seal_everything_unsealed
-from assess.storage.db import SCHEMA_REVISION, Database, current_revision, known_revisions, open_database, upgrade
+from assess.storage.db import (
+    SCHEMA_REVISION,
+    Database,
+    current_revision,
+    known_revisions,
+    open_database,
+    sqlite_path,
+    upgrade,
+)
 
 
 def open_unmigrated(url: str, check_file: bool = True) -> Database:
     """The database as it is (created if new), not upgraded yet: someone logs in first when it has users.
     A schema made by a newer assess is refused here, before anything is read or written."""
     db = open_database(url, migrate=False, check_file=check_file, require_current=False)
+    path = sqlite_path(db.url)
+    if path is not None:
+        from assess.storage.backup import sweep_interrupted
+
+        sweep_interrupted(path)  # what a restore killed mid-way (power cut, kill -9) left beside the file
     revision = current_revision(db.engine)
     if revision not in (None, SCHEMA_REVISION) and revision not in known_revisions():
         db.close()
@@ -102,7 +115,3 @@ def backup(db: Database, target: Path) -> Path:
         written.unlink(missing_ok=True)
         raise
     return written
-
-
-def single_user(actor: Actor | None) -> bool:
-    return actor is None or actor.role == SINGLE_USER

@@ -204,7 +204,7 @@ def sweep_interrupted(path: Path) -> list[Path]:
     """Remove what a restore or its kept copy left half-written beside the database when it was killed
     (power cut, kill -9): hidden files holding records. Returns what was removed."""
     removed = []
-    for pattern in (f".{path.name}.restoring-*.tmp", f".{path.name}.before-restore-*.tmp"):
+    for pattern in (f".{path.name}.restoring-*", f".{path.name}.before-restore-*"):  # with any -journal
         for leftover in path.parent.glob(pattern):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
@@ -345,7 +345,7 @@ def restore_postgres(url: str, source: Path, keep_folder: Path, finish: Finish |
 
 def sweep_interrupted_dumps(folder: Path) -> None:
     """pg_dump archives of a kept copy left half-written by a killed restore (hidden, holding records)."""
-    for leftover in folder.glob(".*.before-restore-*.dump.*.tmp"):
+    for leftover in folder.glob(".*.before-restore-*.dump.*"):
         leftover.unlink(missing_ok=True)
 
 
