@@ -1,8 +1,12 @@
 """Users, roles and logging in. Passwords are kept only as argon2id hashes.
 
-Repeated failed logins are slowed down across processes and workstations: the failures are counted in
-the database, and after a few of them the user must wait (login_delay) before the next attempt is even
-checked. Each refused attempt also pauses briefly in the process that made it.
+Repeated failed logins are slowed down across processes and workstations: attempts for one user take
+turns on the user's row (locked first), every attempt is counted in the database, and after a few
+failures the next attempt waits (login_delay) before it is even checked. A workstation where the user
+logged in before keeps a token and its own count, so guesses made elsewhere never make the user wait
+there; a clinician's password reset clears every wait. A login also checks the user's row against the
+seal the audit trail recorded for it (a role or password hash changed outside assess is refused), and an
+unknown user name is recorded only by its length.
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ from assess.storage.devices import LoginTokens
 from assess.storage.models import LoginDeviceRow, utcnow
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost (about 50 ms a check)
-# Checked when the name is unknown, so an unknown name takes as long as a wrong password.
 
 
 @functools.cache
@@ -67,7 +70,7 @@ def login_delay(failures: int) -> float:
     nothing for the first few, then doubling (1, 2, 4... s) up to five minutes."""
     if failures < FREE_FAILURES:
         return 0.0
-    return min(2.0 ** (failures - FREE_FAILURES), MAX_DELAY)
+    return min(2.0 ** min(failures - FREE_FAILURES, 16), MAX_DELAY)  # capped before a float could overflow
 
 
 def _check_name(name: str) -> str:
@@ -115,10 +118,11 @@ def set_password(session: Session, name: str, password: str) -> None:
         password_hash=password_hash, failed_logins=0, last_failed_at=None))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFoundError(f"no user named {name!r}")
-    role = session.execute(select(USER.c.id, USER.c.role).where(USER.c.name == name)).one()
-    session.execute(update(DEVICE).where(DEVICE.c.user_id == role.id).values(failed_logins=0, last_failed_at=None))
+    user = session.execute(select(USER.c.id, USER.c.role).where(USER.c.name == name)).one()
+    # The reset clears the waits of every workstation too: a clinician can always let a user in at once.
+    session.execute(update(DEVICE).where(DEVICE.c.user_id == user.id).values(failed_logins=0, last_failed_at=None))
     audit.record(session, audit.Change("update", "user", name, after={
-        "password": "changed", "seal": user_entry(name, role.role, password_hash)}))
+        "password": "changed", "seal": user_entry(name, user.role, password_hash)}))
 
 
 def list_users(session: Session) -> list[User]:

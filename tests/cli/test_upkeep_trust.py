@@ -255,3 +255,46 @@ def test_a_restore_when_the_users_table_was_changed_outside_assess(
     assert code == 0 and "Users: the backup's users." in out, err
     assert run(capsys, staffed_file, "audit", "verify")[0] == 0
     assert run(capsys, staffed_file, "patients")[0] == 0
+
+
+def _downgraded(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", "assess.storage:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    engine.dispose()
+
+
+def test_a_backup_of_an_older_schema_is_upgraded_sealed_and_keeps_the_users(
+        capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, staffed: str, tmp_path: Path) -> None:
+    """A backup made by the version before seals: restored, upgraded and sealed in the same step, before it
+    replaces anything; the current users kept; the whole trail checks out afterwards."""
+    from assess.storage.db import SCHEMA_REVISION
+
+    source = tmp_path / "in.json"
+    if staffed.startswith("sqlite"):
+        old = tmp_path / "old.db"
+        scratch = f"sqlite:///{old}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        scratch = server.url(server.create_database())
+        old = tmp_path / "old.dump"
+    main(["--db", scratch, "import", str(source)])
+    capsys.readouterr()
+    _downgraded(scratch, "0003_trust")
+    if not staffed.startswith("sqlite"):
+        pg_dump = pg_tool("pg_dump")
+        assert pg_dump is not None
+        subprocess.run([str(pg_dump), "--format=custom", f"--file={old}",
+                        scratch.replace("postgresql+psycopg", "postgresql")], check=True)
+    code, out, err = run(capsys, staffed, "db", "restore", str(old))
+    assert code == 0, err
+    assert f"(schema revision 0003_trust, now upgraded to {SCHEMA_REVISION})" in out
+    assert "the users of the database it replaced were kept" in out
+    code, out, _ = run(capsys, staffed, "audit", "verify")
+    assert code == 0 and "Seals checked: 1 signed visit" in out and "2 users; all as sealed." in out
