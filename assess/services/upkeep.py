@@ -34,7 +34,7 @@ def open_unmigrated(url: str, check_file: bool = True) -> Database:
     db = open_database(url, migrate=False, check_file=check_file, require_current=False)
     path = sqlite_path(db.url)
     if path is not None:
-        from assess.storage.backup import sweep_interrupted
+        from assess.storage.interrupted import sweep_interrupted
 
         sweep_interrupted(path)  # what a restore killed mid-way (power cut, kill -9) left beside the file
     revision = current_revision(db.engine)

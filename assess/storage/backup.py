@@ -12,21 +12,17 @@ folder; the archive is loaded and finished in one transaction (restore_pg.py).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import glob
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -34,6 +30,12 @@ from sqlalchemy.pool import StaticPool
 
 from assess.record.errors import DatabaseError
 from assess.storage.db import backup_sqlite, known_revisions, make_engine, sqlite_path
+from assess.storage.interrupted import (
+    interruptible,
+    restore_running,
+    sweep_interrupted,
+    sweep_interrupted_dumps,
+)
 from assess.storage.restore_pg import load_archive, schema_tables
 from assess.storage.schema_check import check_sqlite_connection, require_whole
 
@@ -144,7 +146,7 @@ def restore_sqlite(path: Path, source: Path, finish: Finish | None = None) -> Re
     revision = check_sqlite_backup(source)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     sweep_interrupted(path)
-    with _interruptible():
+    with interruptible(), restore_running(path):
         stage = _staged(source)  # checked again in memory: what goes in is what was checked
         try:
             present = path.exists() and path.stat().st_size > 0
@@ -198,36 +200,6 @@ def _copy_into_live(stage: sqlite3.Connection, path: Path) -> None:
         stage.backup(target)  # every page in one step: one write transaction on the target
     finally:
         target.close()
-
-
-def sweep_interrupted(path: Path) -> list[Path]:
-    """Remove what a restore or its kept copy left half-written beside the database when it was killed
-    (power cut, kill -9): hidden files holding records. Returns what was removed."""
-    removed = []
-    for pattern in (f".{path.name}.restoring-*", f".{path.name}.before-restore-*"):  # with any -journal
-        for leftover in path.parent.glob(pattern):
-            leftover.unlink(missing_ok=True)
-            removed.append(leftover)
-    return removed
-
-
-@contextlib.contextmanager
-def _interruptible() -> Iterator[None]:
-    """SIGTERM and SIGHUP (closing the terminal, a shutdown) end the restore as Ctrl+C does: through the
-    clean-up, not around it. Only in the main thread, where Python delivers signals."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
-        yield
-        return
-
-    def stop(number: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"signal {number}")
-
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -328,7 +300,7 @@ def restore_postgres(url: str, source: Path, keep_folder: Path, finish: Finish |
     revision = check_postgres_backup(source)
     pg_restore = _require("pg_restore")
     sweep_interrupted_dumps(keep_folder)
-    with _interruptible():
+    with interruptible():
         kept = backup_postgres(url, keep_folder / f"{make_url(url).database}.before-restore-{_stamp()}.dump")
         engine = make_engine(url)
         try:
@@ -341,12 +313,6 @@ def restore_postgres(url: str, source: Path, keep_folder: Path, finish: Finish |
         finally:
             engine.dispose()
     return Restored(revision, kept)
-
-
-def sweep_interrupted_dumps(folder: Path) -> None:
-    """pg_dump archives of a kept copy left half-written by a killed restore (hidden, holding records)."""
-    for leftover in folder.glob(".*.before-restore-*.dump.*"):
-        leftover.unlink(missing_ok=True)
 
 
 # --- either ----------------------------------------------------------------------------------------

@@ -149,3 +149,18 @@ def test_after_kill_9_the_next_command_removes_what_was_left(clinic_files: tuple
         assert _hidden(folder) == []
         assert _patients(url) in (live_count, backup_count)
     assert left_behind[0], "the first kill was meant to land while the kept copy was being written"
+
+
+def test_a_command_run_during_a_restore_leaves_its_files_alone(tmp_path: Path) -> None:
+    from assess.storage.interrupted import restore_running, sweep_interrupted
+
+    path = tmp_path / "assess.db"
+    half = tmp_path / ".assess.db.before-restore-20261201-120000.bak.abcd.tmp"
+    half.write_bytes(b"a copy being written")
+    with restore_running(path):  # this process is the running restore
+        assert sweep_interrupted(path) == [] and half.exists()
+    assert sweep_interrupted(path) == [half] and not half.exists()
+    (tmp_path / ".assess.db.restore-running").write_text("999999999")  # its process is gone
+    half.write_bytes(b"left by kill -9")
+    assert sorted(p.name for p in sweep_interrupted(path)) == [".assess.db.before-restore-20261201-120000.bak.abcd.tmp",
+                                                               ".assess.db.restore-running"]
