@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,17 +183,30 @@ def verify_chain(session: Session, expect: str | None = None,
     return ChainCheck(intact, None, "", prev, intact, anchor_at, tuple(after_anchor))
 
 
-def event_fits_chain(session: Session, event_id: int) -> bool:
-    """One event's own hash, and its links to the events on either side (or the head): what a single
-    record's check can afford; the whole chain is `assess audit verify`'s."""
-    rows = {row.id: row for row in session.execute(
-        select(EVENT).where(EVENT.c.id.between(event_id - 1, event_id + 1)))}
-    row = rows.get(event_id)
-    if row is None or event_hash(row.prev_hash, row._mapping) != row.hash:
-        return False
-    if event_id > 1 and (event_id - 1 not in rows or rows[event_id - 1].hash != row.prev_hash):
-        return False
-    if event_id + 1 in rows:
-        return bool(rows[event_id + 1].prev_hash == row.hash)
+def events_off_chain(session: Session, event_ids: Iterable[int]) -> list[int]:
+    """Of these events, those whose own hash, or link to the events on either side (or the head), is wrong:
+    what a single record's check can afford (one read); the whole chain is `assess audit verify`'s."""
+    wanted = sorted(set(event_ids))
+    if not wanted:
+        return []
+    around = sorted({i + step for i in wanted for step in (-1, 0, 1)})
+    rows: dict[int, Any] = {}
+    for start in range(0, len(around), 500):
+        rows.update((row.id, row) for row in session.execute(select(EVENT).where(EVENT.c.id.in_(
+            around[start:start + 500]))))
     head = session.execute(select(HEAD.c.last_id, HEAD.c.last_hash)).one()
-    return bool(head.last_id == event_id and head.last_hash == row.hash)
+    def fits(event_id: int) -> bool:
+        row = rows.get(event_id)
+        if row is None or event_hash(row.prev_hash, row._mapping) != row.hash:
+            return False
+        if event_id > 1 and (event_id - 1 not in rows or rows[event_id - 1].hash != row.prev_hash):
+            return False
+        if event_id + 1 in rows:
+            return bool(rows[event_id + 1].prev_hash == row.hash)
+        return bool(head.last_id == event_id and head.last_hash == row.hash)
+
+    return [event_id for event_id in wanted if not fits(event_id)]
+
+
+def event_fits_chain(session: Session, event_id: int) -> bool:
+    return not events_off_chain(session, [event_id])

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import or_, select, union, union_all
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -320,11 +320,11 @@ def check_patient(session: Session, pid: int, record: PatientRecord) -> list[Pro
     expected = Expected()
     # Two indexed reads, not one with OR (which would scan the whole trail): the patient's events by MRN,
     # and the user events (a partial index holds them; its condition is written as a literal to be used).
-    patient_rows = session.execute(select(audit.EVENT).where(
-        audit.EVENT.c.mrn == record.mrn, audit.EVENT.c.action.in_(SEALING_ACTIONS))).all()
-    user_rows = session.execute(select(audit.EVENT).where(
-        sql_text("audit_event.entity = 'user'"), audit.EVENT.c.action.in_(SEALING_ACTIONS))).all()
-    for row in sorted((*patient_rows, *user_rows), key=lambda row: int(row.id)):
+    rows = session.execute(union_all(
+        select(audit.EVENT).where(audit.EVENT.c.mrn == record.mrn, audit.EVENT.c.action.in_(SEALING_ACTIONS)),
+        select(audit.EVENT).where(sql_text("audit_event.entity = 'user'"),
+                                  audit.EVENT.c.action.in_(SEALING_ACTIONS)))).all()
+    for row in sorted(rows, key=lambda row: int(row.id)):
         expected.read(row)
     stored = Stored()
     stored.add_patient(session, pid, record, addenda_by_patient(session, [pid]).get(pid, []))
@@ -332,7 +332,7 @@ def check_patient(session: Session, pid: int, record: PatientRecord) -> list[Pro
     problems = compare(session, expected, stored, [record.mrn]) + compare_users(expected, stored)
     used = {s.event_id for s in (*expected.records.values(), *expected.users.values())} | {
         s.event_id for found in expected.addenda.values() for s in found}
-    broken = sorted(event_id for event_id in used if not audit.event_fits_chain(session, event_id))
+    broken = audit.events_off_chain(session, used)
     if broken:
         problems.append(Problem(record.mrn, f"The audit trail was edited at event {broken[0]}, which records a "
                                             "signature or a user: run 'assess audit verify'"))
