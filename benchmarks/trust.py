@@ -138,11 +138,28 @@ def measure(url: str, label: str) -> list[Row]:
     return rows
 
 
+def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from assess.storage.db import make_engine
+
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", "assess.storage:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--from", dest="source", type=Path, help="a SQLite database to copy and measure")
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="also measure on a PostgreSQL server")
+    parser.add_argument("--older", metavar="REVISION", help="take the SQLite database back to this schema revision "
+                        "first, to time the upgrade that seals what was signed (e.g. 0003_trust)")
     args = parser.parse_args()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -152,6 +169,8 @@ def main() -> None:
         else:
             subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{path}", "demo", "--patients",
                             str(args.patients)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if args.older:
+            _downgrade(f"sqlite:///{path}", args.older)
         rows += measure(f"sqlite:///{path}", "SQLite")
     if args.postgres:
         from pg_cluster import PostgresServer, postgres_bindir

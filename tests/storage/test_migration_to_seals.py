@@ -152,3 +152,27 @@ def test_a_0003_database_is_upgraded_by_a_clinician_and_its_signed_records_seale
     assert "The signed follow-up visit of LB-100234 on 2026-05-04 was changed after it was signed" in out
     assert "left elbow flexors: MAS 2 when signed, now 3" in out
 
+
+
+def test_the_seals_migration_goes_down_and_up_again_with_records_in_place(db_url: str) -> None:
+    """Taken back to 0003 (toxin sessions with injections referring to them) and upgraded again, nothing lost."""
+    from assess.interchange.write import write_document
+    from assess.services.interchange import export_records
+
+    db = open_database(db_url)
+    with db.transaction() as session:
+        import_records(session, read_document(sample_document()))
+        before = write_document(export_records(session))
+    db.close()
+    engine = make_engine(db_url)
+    config = Config()
+    config.set_main_option("script_location", "assess.storage:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, TRUST)
+    assert current_revision(engine) == TRUST
+    engine.dispose()
+    db = open_database(db_url)
+    with db.transaction() as session:
+        assert write_document(export_records(session)) == before
+    db.close()
