@@ -74,6 +74,12 @@ def database(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own workstation config folder (settings, drafts, login tokens), never the real one."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
 def _collect_garbage_between_tests(request: pytest.FixtureRequest) -> Iterator[None]:
     """Python's cycle collector runs at the end of each test with Qt widgets, not during a later one.
 

@@ -23,19 +23,22 @@ def read_fhir(bundle: Any, args: argparse.Namespace) -> list[PatientRecord]:
 
 
 def export_fhir_file(db: Database, args: argparse.Namespace) -> int:
-    from assess.services.fhir import export_fhir
+    from assess.services.fhir import audited_letters, export_fhir
+    from assess.services.reads import recorded_fhir_export
 
     with collector_paused(), db.transaction() as session:
         export = export_fhir(session, args.patient, with_letters=args.letter, mrn_system=args.mrn_system or MRN_SYSTEM)
-    with collector_paused():
-        if args.out == "-":
+    out = None if args.out == "-" else Path(args.out)
+    # Recorded as exported only once written: a failed write leaves no export event.
+    with collector_paused(), recorded_fhir_export(db, [r.mrn for r in export.records], audited_letters(export), out):
+        if out is None:
             size = 0
             for chunk in export.chunks():
                 sys.stdout.buffer.write(chunk)
                 size += len(chunk)
             sys.stdout.flush()
         else:
-            size = write_chunks_atomically(Path(args.out), export.chunks())
+            size = write_chunks_atomically(out, export.chunks())
     records = export.records
     visits = sum(len(r.visits) for r in records)
     findings = sum(len(v.findings) for r in records for v in r.visits)

@@ -31,7 +31,8 @@ from assess.cli.upkeep import (
     log_in_from_command_line,
 )
 from assess.record.errors import AssessError
-from assess.storage.db import chosen_explicitly, database_url, open_database
+from assess.services.upkeep import open_unmigrated, prepare
+from assess.storage.db import chosen_explicitly, database_url
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
             "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db, "users": cmd_users,
@@ -88,14 +89,15 @@ def run(args: argparse.Namespace) -> int:
         _printable_output()
         check_text_arguments(args)
         if args.command == "db" and args.db_command == "restore":
-            return cmd_restore(database_url(args.db), args.file)
+            return cmd_restore(database_url(args.db), args)
         # A database named on the command line must exist: only `db upgrade` starts one (a typing slip in --db
         # would otherwise import into, or show, a new empty file). The default first-run file is created.
         creates = args.command == "db" and args.db_command == "upgrade"
-        db = open_database(database_url(args.db), create=creates or not chosen_explicitly(args.db))
+        db = open_unmigrated(database_url(args.db), create=creates or not chosen_explicitly(args.db))
         try:
-            if args.command != "db":  # upkeep (upgrade, backup) is for whoever runs the server or owns the file
-                log_in_from_command_line(db, args.user)
+            # Log in first when there are users (also to upgrade, backup or restore: a clinician's); then
+            # an older schema is upgraded.
+            prepare(db, lambda opened: log_in_from_command_line(opened, args.user))
             if args.command is None:
                 return cmd_summary(db)
             return COMMANDS[args.command](db, args)

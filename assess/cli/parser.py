@@ -127,8 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("audit", help="the audit trail", description="List audit events, newest first "
                             "(who, when, where, what changed), or check the chain with 'assess audit verify'.")
-    p.add_argument("action", nargs="?", choices=("verify",), help="verify: recompute every event's hash and name "
-                   "the first event that was changed or removed (exit status 1)")
+    p.add_argument("action", nargs="?", choices=("verify",), help="verify: recompute every event's hash and every "
+                   "signed record's and user's seal, and name what was changed outside assess (exit status 1)")
+    p.add_argument("--expect", metavar="HASH", help="with verify: a head hash printed by an earlier verify and kept "
+                   "outside the database; the chain must still contain it, unchanged")
     p.add_argument("--patient", metavar="MRN", help="only this patient's events")
     p.add_argument("--limit", type=int, metavar="N", help="only the N newest events")
     p.add_argument("--json", action="store_true", help="print JSON: a list of event objects")
@@ -156,8 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Replace the database with a backup made by 'assess db backup'. The "
                                "backup is checked first (it opens, passes SQLite's check or pg_restore's reading, "
                                "and holds an assess schema this version knows); the current database is kept as "
-                               "a copy; the replacement is all or nothing. Works on a damaged database too.")
+                               "a copy; the replacement is all or nothing. Works on a damaged database too. Once "
+                               "the database has users, a clinician logs in; the restored database keeps the users "
+                               "of the database it replaces.")
     q.add_argument("file", metavar="FILE", type=Path)
+    q.add_argument("--users-from-backup", action="store_true", help="give the restored database the backup's users "
+                   "instead of keeping the current ones")
     q = db_commands.add_parser("due", help="work out the worklist's due items",
                                description="Work out the stored due items that the worklist and 'assess alerts' "
                                "read: those not up to date for today (after an upgrade, a restore, or as dates "

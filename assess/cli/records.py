@@ -115,6 +115,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from assess.interchange.schema import check_schema
     from assess.interchange.write import write_document
     from assess.services.interchange import export_records, export_stamp
+    from assess.services.reads import recorded_export
 
     _refuse_writing_over_the_database(db, args.out, "the export")
     with db.transaction() as session:
@@ -123,10 +124,14 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
                               exported_by=db.actor.name if db.actor else getpass.getuser())
     check_schema(document)  # never hand out a file that assess itself would refuse
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    if args.out == "-":
-        sys.stdout.write(text)
-    else:
-        write_atomically(Path(args.out), text.encode("utf-8"))
+    out = None if args.out == "-" else Path(args.out)
+    # Recorded as exported only once written: a failed write leaves no export event.
+    with recorded_export(db, [r.mrn for r in records], out):
+        if out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_atomically(out, text.encode("utf-8"))
     visits = sum(len(r.visits) for r in records)
     findings = sum(len(v.findings) for r in records for v in r.visits)
     treatments = sum(len(r.treatments) for r in records)
@@ -163,11 +168,13 @@ def cmd_patients(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_show(db: Database, args: argparse.Namespace) -> int:
     from assess.cli.summary import patient_summary
-    from assess.services.history import patient_history
+    from assess.services.reads import open_patient
 
     with db.transaction() as session:
-        record = patient_history(session, args.mrn)
-    print(patient_summary(record, dt.date.today()))
+        opened = open_patient(session, args.mrn, via="show")
+    print(patient_summary(opened.record, dt.date.today()))
+    for problem in opened.problems:
+        print(f"WARNING, changed outside assess: {problem.text}", file=sys.stderr)
     return 0
 
 
@@ -211,12 +218,16 @@ def cmd_alerts(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_report(db: Database, args: argparse.Namespace) -> int:
     from assess.reports.pdf import report_bytes
-    from assess.services.report import patient_report
+    from assess.services.reads import recorded_report
+    from assess.services.report import patient_report, reported_visit_key
 
     _refuse_writing_over_the_database(db, str(args.out), "the report")
     with db.transaction() as session:
         content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since, args.today_alerts)
-    write_atomically(args.out, report_bytes(content))
+        key = reported_visit_key(session, args.mrn, args.visit)
+    pdf = report_bytes(content)
+    with recorded_report(db, args.mrn, key, args.out):  # recorded once the PDF is written
+        write_atomically(args.out, pdf)
     draft = " (DRAFT: the visit is not signed)" if content.draft else ""
     print(f"Wrote the report of {content.patient_name} ({content.mrn}) to {args.out}{draft}")
     return 0

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from assess.cli.parser import UsageError
@@ -15,14 +14,15 @@ from assess.storage.db import Database, current_revision, open_database
 
 
 def cmd_db(db: Database, args: argparse.Namespace) -> int:
-    from assess.storage.backup import backup_database
+    from assess.services.upkeep import backup, require_upkeep
 
     if args.db_command == "upgrade":
+        require_upkeep(db)  # upgraded already on opening (by a clinician, once there are users)
         print(f"{db.describe()} is at schema revision {current_revision(db.engine)}")
         return _cmd_due(db, rebuild=False)  # a database from an older version has no due items yet
     if args.db_command == "due":
         return _cmd_due(db, args.rebuild)
-    backup_database(db.url, args.out)
+    backup(db, args.out)
     print(f"Backed up {db.describe()} to {args.out}")
     return 0
 
@@ -66,17 +66,21 @@ def _cmd_due(db: Database, rebuild: bool) -> int:
     return 0
 
 
-def cmd_restore(url: str, source: Path) -> int:
+def cmd_restore(url: str, args: argparse.Namespace) -> int:
     """Not through open_database: a damaged database (the reason to restore) would not open."""
-    from assess.storage.backup import restore_database
+    from assess.services.restore import restore
+    from assess.storage.devices import LoginTokens
 
-    restored = restore_database(url, source)
-    db = open_database(url)  # checked and, for an older backup, upgraded to this version's schema
+    report = restore(url, args.file, lambda: command_line_credentials(args.user), args.users_from_backup,
+                     LoginTokens.default())
+    restored = report.restored
+    db = open_database(url)  # upgraded and made ready by the restore itself
     try:
         revision = current_revision(db.engine)
         kept = f"; the database it replaced was kept as {restored.kept}" if restored.kept else ""
-        print(f"Restored {db.describe()} from {source} (schema revision {restored.revision}"
-              f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}")
+        print(f"Restored {db.describe()} from {args.file} (schema revision {restored.revision}"
+              f"{', now upgraded to ' + str(revision) if revision != restored.revision else ''}){kept}. "
+              f"Users: {report.users}.")
         _cmd_due(db, rebuild=False)  # the restored records' due items, for today
     finally:
         db.close()
@@ -146,20 +150,17 @@ def _changes(before: Any, after: Any) -> str:
 
 
 def cmd_audit(db: Database, args: argparse.Namespace) -> int:
-    from assess.services.audit import events, verify_chain
+    from assess.services.audit import events
 
-    with db.transaction() as session:
-        if args.action == "verify":
-            check = verify_chain(session)
-        else:
-            found = events(session, args.patient, args.limit)
     if args.action == "verify":
-        if not check.intact:
-            print(f"The audit trail is BROKEN at event {check.broken_at}: {check.reason} "
-                  f"({count(check.events, 'event')} before it intact)")
-            return 1
-        print(f"The audit trail is intact: {count(check.events, 'event')}, the last hash is {check.head_hash}")
-        return 0
+        from assess.cli.verify_text import print_verification
+        from assess.services.integrity import check_database
+
+        with db.transaction() as session:
+            chain, checked = check_database(session, args.expect)
+        return print_verification(chain, checked, args.expect, db)
+    with db.transaction() as session:
+        found = events(session, args.patient, args.limit)
     if args.json:
         print(json.dumps([{"id": e.id, "at": e.at.isoformat().replace("+00:00", "Z"), "actor": e.actor,
                            "role": e.role, "workstation": e.workstation, "action": e.action, "entity": e.entity,
@@ -199,18 +200,23 @@ def cmd_addendum(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def log_in_from_command_line(db: Database, name: str | None) -> None:
-    """On a database with users: log in as --user / ASSESS_USER with ASSESS_PASSWORD or a prompt."""
+def command_line_credentials(name: str | None) -> tuple[str, str]:
+    """Who logs in: --user / ASSESS_USER, with ASSESS_PASSWORD or a prompt."""
     import getpass
 
-    from assess.services.users import log_in, needs_login
-
-    if not needs_login(db):
-        return
     name = name or os.environ.get("ASSESS_USER")
     if not name:
         raise UsageError("this database has users: log in with --user NAME (or set ASSESS_USER)")
     password = os.environ.get("ASSESS_PASSWORD")
     if password is None:
         password = getpass.getpass(f"Password for {name}: ")
-    log_in(db, name, password)
+    return name, password
+
+
+def log_in_from_command_line(db: Database, name: str | None) -> None:
+    """On a database with users: log in with this computer's login token for it, if it has one."""
+    from assess.services.users import log_in
+    from assess.storage.devices import LoginTokens
+
+    user, password = command_line_credentials(name)
+    log_in(db, user, password, tokens=LoginTokens.default())

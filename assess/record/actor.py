@@ -20,6 +20,7 @@ ADDENDUM = "addendum"
 IMPORT = "import"
 CLINIC_SETTINGS = "clinic_settings"
 MANAGE_USERS = "manage_users"
+DATABASE = "database"  # back up, restore or upgrade the whole database: a clinician's, once there are users
 
 
 def record_treatment_permission(kind: str) -> str:
@@ -40,6 +41,7 @@ ACTION_WORDS: dict[str, str] = {
     VIEW: "open records", EXPORT: "export records", REPORT: "write reports", EDIT_PATIENT: "change patient details",
     RECORD_GOAL: "set goals", RECORD_VISIT: "record visits", SIGN: "sign records", ADDENDUM: "write addenda",
     IMPORT: "import records", CLINIC_SETTINGS: "change clinic settings", MANAGE_USERS: "manage users",
+    DATABASE: "back up, restore or upgrade the database",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ GENESIS = "0" * 64
 RECORD_CHANGES = frozenset({"create", "update", "delete", "sign", "addendum", "import"})
 RECORD_ENTITIES = frozenset({"patient", "visit", "goal", "treatment"})
 ACTIONS = ("create", "update", "delete", "sign", "addendum", "import", "export", "report", "login",
-           "login_failed")
+           "login_failed", "view", "seal", "backup", "restore", "upgrade", "disable", "enable")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def record_many(session: Session, changes: Sequence[Change], actor: Actor | None
     touch(session, (c.mrn for c in changes if c.mrn and c.action in RECORD_CHANGES and c.entity in RECORD_ENTITIES))
 
 
-def _event(row: Any) -> AuditEvent:
+def event_of_row(row: Any) -> AuditEvent:
     return AuditEvent(row.id, row.at, row.actor, row.role, row.workstation, row.action, row.entity, row.entity_key,
                       row.mrn, None if row.before is None else json.loads(row.before),
                       None if row.after is None else json.loads(row.after), row.hash)
@@ -123,44 +123,99 @@ def events(session: Session, mrn: str | None = None, limit: int | None = None) -
         query = query.where(EVENT.c.mrn == mrn)
     if limit is not None:
         query = query.limit(limit)
-    return [_event(row) for row in session.execute(query)]
+    return [event_of_row(row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
 class ChainCheck:
-    events: int
+    events: int  # intact events before the first broken one (all of them when intact)
     broken_at: int | None  # the id of the first event that does not fit the chain
     reason: str
-    head_hash: str
+    head_hash: str  # the hash of the last intact event: what to note down outside the database
+    head_id: int = 0
+    anchor_at: int | None = None  # the event whose hash is the one expected (verify --expect), if any
+    after_anchor: tuple[AuditEvent, ...] = ()  # events since the anchor that change who may do what
 
     @property
     def intact(self) -> bool:
         return self.broken_at is None
 
 
-def verify_chain(session: Session) -> ChainCheck:
-    """Recompute every hash in order; the first event whose content, position or link does not match."""
+# Events after an anchor that an IT person should look at: they change who may do what, or the data whole.
+TRUST_EVENTS = {("create", "user"), ("update", "user"), ("seal", "user"), ("restore", "database"),
+                ("upgrade", "database")}
+
+
+def verify_chain(session: Session, expect: str | None = None,
+                 each: Callable[[Any], None] | None = None) -> ChainCheck:
+    """Recompute every hash in order; the first event whose content, position or link does not match.
+
+    `expect` is a head hash noted down earlier (outside the database): the check says which event has it,
+    or that none has (the chain was rewritten or cut back). `each` sees every event row (integrity.py
+    collects the seals the trail records on the same pass).
+    """
     prev = GENESIS
     expected_id = 1
-    count = 0
+    intact = 0
+    broken: tuple[int, str] | None = None
+    anchor_at: int | None = None
+    after_anchor: list[AuditEvent] = []
     result = session.execute(select(EVENT).order_by(EVENT.c.id).execution_options(yield_per=2000))
     for row in result:
-        values = row._mapping
-        if row.id != expected_id:
-            return ChainCheck(count, expected_id, f"event {expected_id} is missing (the next one is {row.id})",
-                              prev)
-        if row.prev_hash != prev:
-            return ChainCheck(count, row.id, f"event {row.id} does not link to event {row.id - 1}", prev)
-        if event_hash(prev, values) != row.hash:
-            return ChainCheck(count, row.id, f"event {row.id} was changed after it was written", prev)
-        prev = row.hash
-        expected_id += 1
-        count += 1
-    head = session.execute(select(HEAD.c.last_id, HEAD.c.last_hash).where(HEAD.c.id == 1)).one()
-    if head.last_id != count or head.last_hash != prev:
-        return ChainCheck(count, count + 1, f"the chain ends at event {count} but its head records event "
-                          f"{head.last_id}: events at the end were removed", prev)
-    return ChainCheck(count, None, "", prev)
+        if each is not None:
+            each(row)
+        if broken is None:
+            if row.id != expected_id:
+                broken = (expected_id, f"event {expected_id} is missing (the next one is {row.id})")
+            elif row.prev_hash != prev:
+                broken = (row.id, f"event {row.id} does not link to event {row.id - 1}")
+            elif event_hash(prev, row._mapping) != row.hash:
+                broken = (row.id, f"event {row.id} was changed after it was written")
+            else:
+                intact += 1
+                prev = row.hash
+        if anchor_at is not None and (row.action, row.entity) in TRUST_EVENTS:
+            after_anchor.append(event_of_row(row))
+        if expect is not None and anchor_at is None and row.hash == expect:
+            anchor_at = row.id
+        expected_id = row.id + 1
+    if broken is None:
+        head = session.execute(select(HEAD.c.last_id, HEAD.c.last_hash).where(HEAD.c.id == 1)).one()
+        if head.last_id != intact or head.last_hash != prev:
+            broken = (intact + 1, f"the chain ends at event {intact} but its head records event {head.last_id}: "
+                                  "events at the end were removed")
+    if broken is not None:
+        return ChainCheck(intact, broken[0], broken[1], prev, intact, anchor_at, tuple(after_anchor))
+    return ChainCheck(intact, None, "", prev, intact, anchor_at, tuple(after_anchor))
+
+
+def events_off_chain(session: Session, event_ids: Iterable[int]) -> list[int]:
+    """Of these events, those whose own hash, or link to the events on either side (or the head), is wrong:
+    what a single record's check can afford (one read); the whole chain is `assess audit verify`'s."""
+    wanted = sorted(set(event_ids))
+    if not wanted:
+        return []
+    around = sorted({i + step for i in wanted for step in (-1, 0, 1)})
+    rows: dict[int, Any] = {}
+    for start in range(0, len(around), 500):
+        rows.update((row.id, row) for row in session.execute(select(EVENT).where(EVENT.c.id.in_(
+            around[start:start + 500]))))
+    head = session.execute(select(HEAD.c.last_id, HEAD.c.last_hash)).one()
+    def fits(event_id: int) -> bool:
+        row = rows.get(event_id)
+        if row is None or event_hash(row.prev_hash, row._mapping) != row.hash:
+            return False
+        if event_id > 1 and (event_id - 1 not in rows or rows[event_id - 1].hash != row.prev_hash):
+            return False
+        if event_id + 1 in rows:
+            return bool(rows[event_id + 1].prev_hash == row.hash)
+        return bool(head.last_id == event_id and head.last_hash == row.hash)
+
+    return [event_id for event_id in wanted if not fits(event_id)]
+
+
+def event_fits_chain(session: Session, event_id: int) -> bool:
+    return not events_off_chain(session, [event_id])
 
 
 def audit_head_id() -> Any:

@@ -36,7 +36,7 @@ class FhirExport:
 
 def latest_letter(session: Session, record: PatientRecord, today: dt.date) -> Letter | None:
     """The letter to the primary care doctor about the patient's latest visit, as the PDF export writes it
-    (none for a patient with no visit). Writing it is an audited report, as from the window."""
+    (none for a patient with no visit). Audited as a report once the Bundle carrying it is written."""
     from assess.reports.pdf import report_bytes
     from assess.services.report import patient_report
 
@@ -51,9 +51,9 @@ def latest_letter(session: Session, record: PatientRecord, today: dt.date) -> Le
 
 def export_fhir(session: Session, mrns: Sequence[str] = (), with_letters: bool = False,
                 mrn_system: str = MRN_SYSTEM, today: dt.date | None = None) -> FhirExport:
-    """The patients named (all when none are) as a FHIR export; the same permission and audit events as an
-    assess-record/1 export. With letters, each patient's latest letter goes along as a PDF (about a second
-    each: for one patient or a few)."""
+    """The patients named (all when none are) as a FHIR export; the same permission as an assess-record/1
+    export. With letters, each patient's latest letter goes along as a PDF (about a second each: for one patient
+    or a few). The caller writes it inside `reads.recorded_fhir_export` (audited once written: `audited_letters`)."""
     records = export_records(session, mrns)
     letterhead = clinic_letterhead(session)
     sender = Sender(letterhead.name, letterhead.address, letterhead.phone, letterhead.fax, mrn_system)
@@ -73,3 +73,10 @@ def import_fhir(session: Session, bundle: Any, dry_run: bool = False, mrn_system
     value checked first (RecordError naming the FHIR JSON path), a conflict with a stored record refused
     whole (ConflictError), nothing written unless all of it is."""
     return import_records(session, read_bundle(bundle, today, mrn_system), dry_run=dry_run)
+
+
+
+def audited_letters(export: FhirExport) -> dict[str, tuple[str, str]]:
+    """The letters of an export as the audit trail names them: mrn -> (visit key, title)."""
+    return {mrn: (f"{letter.visit_date.isoformat()} {letter.visit_type}", letter.title)
+            for mrn, letter in export.letters.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from assess.services import rows as r
 from assess.services.access import require
 from assess.services.locks import lock_named
 from assess.services.rows import load_records
+from assess.services.seals import visit_entry
 from assess.services.signing import addenda_by_patient, toxin_signatures_by_patient, with_addenda
 from assess.services.store import insert_goals, insert_patients, insert_treatments, insert_visits
 
@@ -190,13 +192,21 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     insert_goals(session, [(ids[mrn], g) for mrn, g in plan.goals])
     # Goal scores may name goals just inserted or stored by an earlier import: look both up by code.
     goal_ids = _goal_ids(session, sorted({ids[mrn] for mrn, v in plan.visits if v.goal_scores}))
-    insert_visits(session, [(ids[mrn], v) for mrn, v in plan.visits], goal_ids)
+    # A visit imported as signed is sealed as it came (the seal goes into the import's event too).
+    sealed = [visit_entry(mrn, v, None, content=False) if v.status == "signed" else None for mrn, v in plan.visits]
+    insert_visits(session, [(ids[mrn], v) for mrn, v in plan.visits], goal_ids,
+                  [s["hash"] if s else None for s in sealed])
     insert_treatments(session, [(ids[mrn], t) for mrn, t in plan.treatments])
+    seals_of: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for (mrn, _), made in zip(plan.visits, sealed, strict=True):
+        if made is not None:
+            seals_of[mrn].append(made)
     # One event per patient that gained anything, with the counts: an import of a million findings
     # stays an import, not a million events.
     audit.record_many(session, [audit.Change("import", "patient", p.mrn, p.mrn, after={
         "new_patient": p.new_patient, "goals": p.goals, "visits": p.visits, "findings": p.findings,
-        "treatments": p.treatments}) for p in report.patients if p.adds_anything])
+        "treatments": p.treatments, **({"seals": seals_of[p.mrn]} if seals_of.get(p.mrn) else {})})
+        for p in report.patients if p.adds_anything])
     return report
 
 
@@ -211,7 +221,8 @@ def _as_exported(session: Session, records: dict[int, PatientRecord]) -> dict[in
 
 def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRecord]:
     """Records of the given patients (all when none are named), by MRN, with their addenda in the notes
-    (assess-record/1 has no field for them). Each exported patient gets an export event."""
+    (assess-record/1 has no field for them). The caller writes the file inside reads.recorded_export,
+    which records an export event per patient once the file is written."""
     require(session, EXPORT)
     if mrns:
         ids = _stored_ids(session, list(mrns))
@@ -226,7 +237,6 @@ def export_records(session: Session, mrns: Sequence[str] = ()) -> list[PatientRe
         chunk = ordered[start:start + 500]
         loaded = _as_exported(session, load_records(session, [pid for _, pid in chunk]))
         records.extend(loaded[pid] for _, pid in chunk)
-    audit.record_many(session, [audit.Change("export", "patient", record.mrn, record.mrn) for record in records])
     return records
 
 

@@ -54,3 +54,16 @@ def lock_patients(session: Session, patient_ids: Sequence[int]) -> None:
     for start in range(0, len(ordered), 500):  # well under PostgreSQL's limit of parameters per statement
         session.execute(select(r.PATIENT.c.id).where(r.PATIENT.c.id.in_(ordered[start:start + 500]))
                         .order_by(r.PATIENT.c.id).with_for_update(key_share=True))
+
+
+def lock_user(session: Session, table: Table, name: str) -> None:
+    """Hold a user's row until this transaction ends: logins of that user, from any workstation, take turns.
+
+    PostgreSQL: SELECT ... FOR UPDATE of the row (other users log in at the same time). SQLite: the write
+    lock taken by the transaction's first statement, as BEGIN IMMEDIATE would.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _take_sqlite_write_lock(session, table)
+        return
+    session.execute(select(table.c.id).where(table.c.name == name).with_for_update())

@@ -96,6 +96,10 @@ def update_patient(session: Session, mrn: str, details: PatientDetails, expected
             f"patient {mrn} was changed on another workstation since you opened it; reload to see the changes")
     audit.record(session, audit.Change("update", "patient", details.mrn, details.mrn,
                                        before=details_values(before), after=details_values(details)))
+    if details.mrn != mrn:  # the seals name the MRN: the patient's signed records are sealed again
+        from assess.services.seals import reseal_patient
+
+        reseal_patient(session, current, details.mrn, mrn)
     return expected_version + 1
 
 

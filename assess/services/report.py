@@ -32,7 +32,7 @@ from assess.scoring.gas import goals_scored, scored_words, visit_t_score
 from assess.scoring.muscles import group_name, groups_of_muscle, muscle_name
 from assess.scoring.safety import Alert
 from assess.scoring.scales import DAS_DOMAINS, GAS, GMFCS, PAIN_NRS, PENN_FREQUENCY, PENN_SEVERITY
-from assess.services import audit, letter
+from assess.services import letter
 from assess.services import report_text as text
 from assess.services.access import require
 from assess.services.alerts import alerts
@@ -58,6 +58,12 @@ def _pick_visit(record: PatientRecord, day: dt.date | None) -> Visit:
     if not chosen:
         raise NotFoundError(f"patient {record.mrn} has no visit on {day}")
     return chosen[-1]
+
+
+def reported_visit_key(session: Session, mrn: str, visit_date: dt.date | None = None) -> str:
+    """The audit trail's name of the visit a report is about ('2026-03-02 follow_up')."""
+    visit = _pick_visit(patient_history(session, mrn), visit_date)
+    return f"{visit.date.isoformat()} {visit.type}"
 
 
 def _toxin_between(record: PatientRecord, group: str, side: str, start: dt.date, end: dt.date) -> ToxinSession | None:
@@ -276,7 +282,8 @@ def patient_report(session: Session, mrn: str, today: dt.date, visit_date: dt.da
                    since: dt.date | None = None, today_alerts: bool = False) -> ReportContent:
     """The report content for a patient's visit (default: the latest), from the stored record, judged as of
     that visit (or as of `today` with `today_alerts`), with the addenda of the visit and of the toxin sessions
-    it reports. Refused while the clinic's name or phone is not set. Writing a report is an audited event."""
+    it reports. Refused while the clinic's name or phone is not set. The caller writes the PDF inside
+    reads.recorded_report, which records the report once the file is written."""
     from assess.services.signing import addenda, addendum_note
 
     require(session, REPORT)
@@ -296,7 +303,6 @@ def patient_report(session: Session, mrn: str, today: dt.date, visit_date: dt.da
              for a in addenda(session, mrn)
              if (a.record == "visit" and (a.record_date, a.record_detail) == visit.key)
              or (a.record == "toxin_session" and (a.record_date, a.record_detail) in reported_toxin)]
-    audit.record(session, audit.Change("report", "visit", f"{visit.date.isoformat()} {visit.type}", mrn))
     return dataclasses.replace(content, addenda=tuple(notes))
 
 

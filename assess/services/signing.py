@@ -29,6 +29,7 @@ from assess.services.access import require
 from assess.services.checks import check_visit
 from assess.services.history import load_record
 from assess.services.patients import patient_details, patient_id
+from assess.services.seals import addendum_entry, seal_stored_toxin, seal_stored_visit
 from assess.services.visits import visit_key
 from assess.storage.models import AddendumRow, utcnow
 
@@ -78,9 +79,10 @@ def sign_visit(session: Session, mrn: str, day: dt.date, visit_type: str,
                                      updated_at=now))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleEditError(f"the {visit_type} visit of {mrn} on {day} was saved elsewhere meanwhile; reload")
+    sealed = seal_stored_visit(session, pid, mrn, day, visit_type)
     audit.record(session, audit.Change("sign", "visit", visit_key(day, visit_type), mrn, before={"status": "draft"},
                                        after={"status": "signed", "signed_by": actor.name,
-                                              "signed_at": now.isoformat()}))
+                                              "signed_at": now.isoformat(), "seal": sealed}))
     return Signature(actor.name, now)
 
 
@@ -93,9 +95,11 @@ def sign_toxin_session(session: Session, mrn: str, day: dt.date, product: str) -
         raise SignedRecordError(f"the {product} session of {mrn} on {day} is signed already")
     now = utcnow()
     session.execute(update(r.TOXIN).where(r.TOXIN.c.id == row.id).values(signed_at=now, signed_by=actor.name))
+    sealed = seal_stored_toxin(session, pid, mrn, day, product)
     audit.record(session, audit.Change("sign", "treatment", f"botulinum_toxin {day.isoformat()} {product}", mrn,
                                        before={"signed": False},
-                                       after={"signed": True, "signed_by": actor.name, "signed_at": now.isoformat()}))
+                                       after={"signed": True, "signed_by": actor.name, "signed_at": now.isoformat(),
+                                              "seal": sealed}))
     return Signature(actor.name, now)
 
 
@@ -159,12 +163,14 @@ def add_addendum(session: Session, mrn: str, record: str, day: dt.date, detail: 
         key = f"botulinum_toxin {day.isoformat()} {detail}"
     now = utcnow()
     stored = json.dumps([_finding_values(f) for f in corrections]) if corrections else None
+    written = Addendum(record, day, detail, actor.name, now, text, corrections)
+    sealed = addendum_entry(mrn, written)
     session.execute(insert(ADDENDUM_TABLE).values(patient_id=pid, record=record, record_date=day,
                                                   record_detail=detail, author=actor.name, written_at=now,
-                                                  text=text, corrections=stored))
+                                                  text=text, corrections=stored, seal=sealed["hash"]))
     audit.record(session, audit.Change("addendum", "visit" if record == "visit" else "treatment", key, mrn, after={
-        "text": text, "corrected_findings": [_finding_values(f) for f in corrections]}))
-    return Addendum(record, day, detail, actor.name, now, text, corrections)
+        "text": text, "corrected_findings": [_finding_values(f) for f in corrections], "seal": sealed}))
+    return written
 
 
 def _addendum(row: Any) -> Addendum:

@@ -110,9 +110,13 @@ def insert_goals(session: Session, goals: Sequence[tuple[int, Goal]]) -> dict[tu
 
 
 def insert_visits(session: Session, visits: Sequence[tuple[int, Visit]],
-                  goal_ids: dict[tuple[int, str], int]) -> list[int]:
-    visit_ids = _insert_new(
-        session, r.VISIT, [_stamped({"patient_id": pid, **r.visit_columns(v)}) for pid, v in visits])
+                  goal_ids: dict[tuple[int, str], int], seals: Sequence[str | None] | None = None) -> list[int]:
+    """New visits with their parts; `seals` (one per visit, None for a draft) go in the seal column."""
+    values = [_stamped({"patient_id": pid, **r.visit_columns(v)}) for pid, v in visits]
+    if seals is not None:
+        for row, seal in zip(values, seals, strict=True):
+            row["seal"] = seal
+    visit_ids = _insert_new(session, r.VISIT, values)
     write_visit_parts(session, list(zip(visit_ids, visits, strict=True)), goal_ids)
     return visit_ids
 

@@ -12,6 +12,7 @@ from assess.record.actor import MANAGE_USERS, ROLES
 from assess.record.errors import NotFoundError, PermissionDeniedError, RecordError
 from assess.services import audit
 from assess.services.access import USER, current_actor, require
+from assess.services.seals import user_entry
 from assess.storage.models import utcnow
 
 
@@ -64,7 +65,10 @@ def set_role(session: Session, name: str, role: str) -> None:
     if before.role == "clinician" and before.active:
         _keep_a_clinician(session, name)
     session.execute(update(USER).where(USER.c.name == name).values(role=role))
-    audit.record(session, audit.Change("update", "user", name, before={"role": before.role}, after={"role": role}))
+    # The new role's seal: a login checks the users table against the last seal the trail records for them.
+    password_hash = session.execute(select(USER.c.password_hash).where(USER.c.name == name)).scalar_one()
+    audit.record(session, audit.Change("update", "user", name, before={"role": before.role}, after={
+        "role": role, "seal": user_entry(name, role, password_hash)}))
 
 
 def set_disabled(session: Session, name: str, disabled: bool) -> None:

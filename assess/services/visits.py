@@ -19,6 +19,7 @@ from assess.services.checks import check_goals, check_treatment, check_visit
 from assess.services.history import load_record
 from assess.services.locks import lock_patient
 from assess.services.patients import patient_details, patient_id
+from assess.services.seals import seal_stored_visit
 from assess.services.store import (
     delete_visit_parts,
     insert_goals,
@@ -67,6 +68,7 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
                                  "you opened it; reload")
         insert_visits(session, [(pid, visit)], _goal_ids(session, pid))
         audit.record(session, change)
+        _seal_if_signed(session, pid, mrn, visit)
         return 1
     visit_id, status, version = int(stored.id), str(stored.status), int(stored.version)
     if status == "signed":
@@ -84,7 +86,17 @@ def record_visit(session: Session, mrn: str, visit: Visit, expected_version: int
     write_visit_parts(session, [(visit_id, (pid, visit))], _goal_ids(session, pid))
     before = next((visit_fields(v) for v in record.visits if v.key == visit.key), None)
     audit.record(session, audit.Change("update", "visit", change.key, mrn, before=before, after=change.after))
+    _seal_if_signed(session, pid, mrn, visit)
     return version + 1
+
+
+def _seal_if_signed(session: Session, pid: int, mrn: str, visit: Visit) -> None:
+    """A visit saved as signed (typed from paper) is sealed as stored, in a sign event of its own."""
+    if visit.status != "signed":
+        return
+    sealed = seal_stored_visit(session, pid, mrn, visit.date, visit.type)
+    audit.record(session, audit.Change("sign", "visit", sealed["key"], mrn, after={
+        "status": "signed", "signed_at": visit.signed_at.isoformat() if visit.signed_at else None, "seal": sealed}))
 
 
 def visit_key(day: dt.date, visit_type: str) -> str:

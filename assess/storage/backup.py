@@ -1,8 +1,13 @@
 """Backups a clinic can rely on: a consistent copy taken while assess is in use, and a restore that checks the
-backup before it replaces anything, keeps a copy of what it replaces, and never leaves half of each.
+backup (every table and column of its schema revision) before it replaces anything, keeps a copy of what it
+replaces, and never leaves half of each.
 
-SQLite: SQLite's online backup, both ways. PostgreSQL: the server's own tools (pg_dump, pg_restore, psql),
-found on the PATH, through pg_config, or in the usual Debian folder.
+The restored database is prepared before it replaces the live one: `finish` (the services' part: upgrade
+the schema, keep the users, record the restore) runs on it first, in the same transaction. SQLite: the
+backup is copied into memory, checked and finished there, then copied into the live file in one SQLite
+transaction, so no hidden copy of the records is left on disk if the restore is interrupted. PostgreSQL:
+the server's own tools (pg_dump, pg_restore), found on the PATH, through pg_config, or in the usual Debian
+folder; the archive is loaded and finished in one transaction (restore_pg.py).
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
 
 from assess.record.errors import DatabaseError
 from assess.storage.db import (
@@ -30,6 +37,18 @@ from assess.storage.db import (
     refuse_lost_database,
     sqlite_path,
 )
+from assess.storage.interrupted import (
+    interruptible,
+    restore_running,
+    sweep_interrupted,
+    sweep_interrupted_dumps,
+)
+from assess.storage.restore_pg import load_archive, schema_tables
+from assess.storage.schema_check import check_sqlite_connection, require_whole
+
+# The services' part of a restore, run on the restored database before it goes live:
+# finish(connection, revision of the backup, where the replaced database is kept).
+Finish = Callable[[Connection, str, "Path | None"], None]
 
 
 @dataclass(frozen=True)
@@ -70,13 +89,15 @@ def check_sqlite_backup(source: Path) -> str:
                 raise DatabaseError(f"{source} is a SQLite file but not an assess database (no patient table or "
                                     "no schema revision)")
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = _check_revision(row[0] if row else None, source)
+            check_sqlite_connection(connection, source, revision)
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         if "malformed" in str(error):
             raise DatabaseError(f"{source} is damaged (SQLite's check: {error}); it cannot be restored") from None
         raise DatabaseError(f"{source} is not a readable SQLite database ({error})") from None
-    return _check_revision(row[0] if row else None, source)
+    return revision
 
 
 def _healthy_sqlite(path: Path) -> bool:
@@ -90,48 +111,102 @@ def _healthy_sqlite(path: Path) -> bool:
         return False
 
 
-def restore_sqlite(path: Path, source: Path) -> Restored:
+def _staged(source: Path) -> sqlite3.Connection:
+    """The backup copied into memory and checked there: what goes in is what was checked, and an interrupted
+    restore leaves no copy of the records on disk."""
+    stage = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            reader.backup(stage)
+        finally:
+            reader.close()
+        problems = [str(row[0]) for row in stage.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise DatabaseError(f"{source} is damaged (SQLite's check: {problems[0]}); it cannot be restored")
+        row = stage.execute("SELECT version_num FROM alembic_version").fetchone()
+        check_sqlite_connection(stage, source, _check_revision(row[0] if row else None, source))
+    except BaseException:
+        stage.close()
+        raise
+    return stage
+
+
+def _finish_in_memory(stage: sqlite3.Connection, revision: str, kept: Path | None, finish: Finish) -> None:
+    engine = create_engine("sqlite://", creator=lambda: stage, poolclass=StaticPool)
+
+    def foreign_keys(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    event.listen(engine, "connect", foreign_keys)
+    with engine.begin() as connection:
+        finish(connection, revision, kept)
+
+
+def restore_sqlite(path: Path, source: Path, finish: Finish | None = None) -> Restored:
     """Replace the database file at `path` with the backup `source`, all or nothing.
 
     A healthy current file is copied aside, then overwritten in one SQLite transaction through the online
     backup (another program with the file open sees the old records or the restored ones, never a mix). A
-    damaged one is moved aside, with its -wal and -shm, and the checked copy renamed into its place.
+    damaged one is moved aside, with its -wal and -shm, and the restored copy renamed into its place.
     """
     revision = check_sqlite_backup(source)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # The backup is first copied beside the database and checked again there: what goes in is what was checked.
-    staged = backup_sqlite(source, path.with_name(f".{path.name}.restoring-{_stamp()}"))
-    try:
-        check_sqlite_backup(staged)
-        if not path.exists() or path.stat().st_size == 0:
-            os.replace(staged, path)
-            return Restored(revision, None)
-        kept = path.with_name(f"{path.name}.before-restore-{_stamp()}.bak")
-        if _healthy_sqlite(path):
-            backup_sqlite(path, kept)
-            _copy_into_live(staged, path)
-        else:
-            os.replace(path, kept)
-            for suffix in ("-wal", "-shm"):  # an old -wal beside the new file would be replayed into it
-                side = path.with_name(path.name + suffix)
-                if side.exists():
-                    os.replace(side, kept.with_name(kept.name + suffix))
-            os.replace(staged, path)
-        return Restored(revision, kept)
-    finally:
-        staged.unlink(missing_ok=True)
-
-
-def _copy_into_live(staged: Path, path: Path) -> None:
-    source = sqlite3.connect(f"file:{staged}?mode=ro", uri=True)
-    try:
-        target = sqlite3.connect(path, timeout=30)
+    sweep_interrupted(path)
+    with interruptible(), restore_running(path):
+        stage = _staged(source)  # checked again in memory: what goes in is what was checked
         try:
-            source.backup(target)  # every page in one step: one write transaction on the target
+            present = path.exists() and path.stat().st_size > 0
+            kept = path.with_name(f"{path.name}.before-restore-{_stamp()}.bak") if present else None
+            if finish is not None:
+                _finish_in_memory(stage, revision, kept, finish)
+            if kept is None:
+                _write_beside(stage, path)
+                return Restored(revision, None)
+            if _healthy_sqlite(path):
+                backup_sqlite(path, kept)
+                _copy_into_live(stage, path)
+            else:
+                fresh = _write_beside(stage, None, path)
+                os.replace(path, kept)
+                for suffix in ("-wal", "-shm"):  # an old -wal beside the new file would be replayed into it
+                    side = path.with_name(path.name + suffix)
+                    if side.exists():
+                        os.replace(side, kept.with_name(kept.name + suffix))
+                os.replace(fresh, path)
+            return Restored(revision, kept)
         finally:
-            target.close()
+            stage.close()
+
+
+def _write_beside(stage: sqlite3.Connection, target: Path | None, beside: Path | None = None) -> Path:
+    """The staged database as a new file: at `target`, or (beside a damaged file) a hidden one to rename."""
+    where = target if target is not None else beside
+    assert where is not None
+    fd, temporary = tempfile.mkstemp(dir=where.parent, prefix=f".{where.name}.restoring-", suffix=".tmp")
+    os.close(fd)
+    try:
+        out = sqlite3.connect(temporary)
+        try:
+            stage.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            out.close()
+        if target is not None:
+            os.replace(temporary, target)
+            return target
+        return Path(temporary)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _copy_into_live(stage: sqlite3.Connection, path: Path) -> None:
+    target = sqlite3.connect(path, timeout=30)
+    try:
+        stage.backup(target)  # every page in one step: one write transaction on the target
     finally:
-        source.close()
+        target.close()
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -197,6 +272,11 @@ def backup_postgres(url: str, target: Path) -> Path:
 _COPY_REVISION = re.compile(r"^COPY \S*alembic_version \(version_num\) FROM stdin;\n(.*?)\n\\\.", re.M | re.S)
 
 
+def _copy_rows(data: str, table: str) -> int | None:
+    found = re.search(rf"^COPY \S*{table} \(.*?\) FROM stdin;\n(.*?)^\\\.", data, re.M | re.S)
+    return None if found is None else len(found.group(1).splitlines())
+
+
 def check_postgres_backup(source: Path) -> str:
     """The schema revision of a pg_dump archive fit to restore; DatabaseError naming what is wrong otherwise."""
     if not source.is_file():
@@ -208,40 +288,53 @@ def check_postgres_backup(source: Path) -> str:
     if not {"alembic_version", "patient"} <= tables:
         raise DatabaseError(f"{source} is a pg_dump archive but not of an assess database (no patient table or no "
                             "schema revision)")
-    data = _run([str(pg_restore), "--data-only", "--table=alembic_version", "--file=-", str(source)], env,
-                f"reading the schema revision of {source}")
+    data = _run([str(pg_restore), "--data-only", "--table=alembic_version", "--table=audit_head", "--file=-",
+                 str(source)], env, f"reading the schema revision of {source}")
     found = _COPY_REVISION.search(data)
-    return _check_revision(found.group(1).strip() if found and found.group(1).strip() else None, source)
+    revision = _check_revision(found.group(1).strip() if found and found.group(1).strip() else None, source)
+    schema = _run([str(pg_restore), "--schema-only", "--file=-", str(source)], env, f"reading the tables of {source}")
+    require_whole(source, revision, schema_tables(schema), _copy_rows(data, "audit_head") or 0
+                  if "audit_head" in tables else None)
+    return revision
 
 
-def restore_postgres(url: str, source: Path, keep_folder: Path) -> Restored:
+def restore_postgres(url: str, source: Path, keep_folder: Path, finish: Finish | None = None) -> Restored:
     """Replace the database's tables with those of the archive, in one transaction: all of it or none of it.
 
-    The current database is dumped to keep_folder first. The archive becomes a SQL script (pg_restore) that
-    psql runs after dropping assess's current tables, as a single transaction stopped at the first error.
+    The current database is dumped to keep_folder first. pg_restore's SQL is streamed into a transaction
+    that first drops assess's current tables and ends with `finish`; nothing of the records touches the disk.
     """
     revision = check_postgres_backup(source)
-    pg_restore, psql = _require("pg_restore"), _require("psql")
-    kept = backup_postgres(url, keep_folder / f"{make_url(url).database}.before-restore-{_stamp()}.dump")
-    connection, env = _libpq(make_url(url))
-    engine = make_engine(url)
-    try:
-        with engine.connect() as live:
-            current = inspect(live).get_table_names(schema="public")
-    finally:
-        engine.dispose()
-    with tempfile.TemporaryDirectory(prefix="assess-restore-") as folder:  # 0700: the script holds records
-        drop = Path(folder) / "drop.sql"
-        drop.write_text("".join(f'DROP TABLE IF EXISTS public."{name}" CASCADE;\n' for name in current))
-        script = Path(folder) / "restore.sql"
-        _run([str(pg_restore), "--no-owner", "--no-privileges", f"--file={script}", str(source)], env,
-             f"reading {source}")
-        _run([str(psql), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
-              f"--file={drop}", f"--file={script}", connection], env, "restoring with psql (nothing was changed)")
+    pg_restore = _require("pg_restore")
+    sweep_interrupted_dumps(keep_folder)
+    with interruptible():
+        kept = backup_postgres(url, keep_folder / f"{make_url(url).database}.before-restore-{_stamp()}.dump")
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection, connection.begin():
+                load_archive(connection, pg_restore, source,
+                             lambda c: finish(c, revision, kept) if finish is not None else None)
+        except BaseException:
+            kept.unlink(missing_ok=True)  # nothing was replaced: no copy of it to keep
+            raise
+        finally:
+            engine.dispose()
     return Restored(revision, kept)
 
 
 # --- either ----------------------------------------------------------------------------------------
+
+def upgrade_connection(connection: Connection) -> None:
+    """Migrate the database behind `connection` to the newest schema, inside its open transaction (a
+    restored database is upgraded before it goes live)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "assess.storage:migrations")
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
 
 def backup_database(url: str, target: Path) -> Path:
     if not target.parent.is_dir():
@@ -255,15 +348,28 @@ def backup_database(url: str, target: Path) -> Path:
     return backup_postgres(url, target)
 
 
-def restore_database(url: str, source: Path) -> Restored:
+def check_backup(url: str, source: Path) -> str:
+    """The backup's schema revision when it is fit to restore into this kind of database (every table and
+    column of its revision, the audit trail's head); DatabaseError naming what is wrong otherwise."""
+    if sqlite_path(url) is not None:
+        return check_sqlite_backup(source)
+    _postgres_only(url)
+    return check_postgres_backup(source)
+
+
+def _postgres_only(url: str) -> None:
+    if make_url(url).get_backend_name() != "postgresql":
+        raise DatabaseError(f"restoring is supported for SQLite and PostgreSQL, not {make_url(url).drivername}")
+
+
+def restore_database(url: str, source: Path, finish: Finish | None = None) -> Restored:
     """Restore the backup into the database at url; the replaced database is kept beside it (SQLite) or
-    beside the backup file (PostgreSQL)."""
+    beside the backup file (PostgreSQL). `finish` prepares the restored database before it goes live."""
     refuse_lost_database(url, create=True)
     if is_database_file(url, source):
         raise DatabaseError(f"{source} is the database itself, not a backup of it; nothing was changed")
     path = sqlite_path(url)
     if path is not None:
-        return restore_sqlite(path, source)
-    if make_url(url).get_backend_name() != "postgresql":
-        raise DatabaseError(f"restoring is supported for SQLite and PostgreSQL, not {make_url(url).drivername}")
-    return restore_postgres(url, source, source.resolve().parent)
+        return restore_sqlite(path, source, finish)
+    _postgres_only(url)
+    return restore_postgres(url, source, source.resolve().parent, finish)

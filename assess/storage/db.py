@@ -25,7 +25,7 @@ from assess.storage import sqlite_guard
 ENV_URL = "ASSESS_DATABASE_URL"
 # The newest migration in assess/migrations/versions; a test keeps the two in step. Comparing with it
 # spares start-up the import of Alembic when the schema is already current (the common case).
-SCHEMA_REVISION = "0008_search_fold"
+SCHEMA_REVISION = "0008_seals"
 
 
 def default_database_path() -> Path:
@@ -296,14 +296,15 @@ class Database:
 
 
 def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True,
-                  create: bool = True) -> Database:
+                  create: bool = True, require_current: bool = True) -> Database:
     """Open (creating and migrating on first use) the database at url, or the default one.
 
     A SQLite file is checked first (quick_check). Without `check_file` the caller runs `Database.check_file`
     itself (the window does, beside its start: the check reads the whole file); a file about to be
     upgraded is checked here all the same, so a damaged file is never migrated. Without `create`, a SQLite
     file that is missing or empty is refused instead of started afresh (a database named by the user).
-    An in-memory SQLite database is always refused: it would keep nothing.
+    An in-memory SQLite database is always refused: it would keep nothing. With neither `migrate` nor
+    `require_current`, an older schema opens as it is (a clinician logs in before it is upgraded).
     """
     resolved = database_url(url)
     refuse_lost_database(resolved, create)
@@ -314,7 +315,7 @@ def open_database(url: str | None = None, migrate: bool = True, check_file: bool
             quick_check(engine, path)
         if migrate:
             upgrade(engine, resolved)
-        elif current_revision(engine) != SCHEMA_REVISION:
+        elif require_current and current_revision(engine) != SCHEMA_REVISION:
             raise DatabaseError(
                 f"the database {resolved} needs an upgrade: run 'assess --db URL db upgrade'")
     except SQLDatabaseError as error:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -138,6 +139,7 @@ class VisitRow(Base):
     status: Mapped[str] = mapped_column(String(8), default="draft")
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     signed_by: Mapped[str | None] = mapped_column(String(200))  # the user who signed (None: imported signed)
+    seal: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the content as signed (services/seals.py)
     weight_kg: Mapped[float | None] = mapped_column(Double)
     notes: Mapped[str | None] = mapped_column(Text)
     penn_frequency: Mapped[int | None]
@@ -281,6 +283,7 @@ class ToxinSessionRow(Base):
     # A clinician's signature: once signed the session is never changed (corrections are addenda).
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     signed_by: Mapped[str | None] = mapped_column(String(200))
+    seal: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the session as signed, injections included
 
     injections: Mapped[list[ToxinInjectionRow]] = relationship(cascade="all, delete-orphan")
 
@@ -370,11 +373,28 @@ class UserRow(Base):
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class LoginDeviceRow(Base):
+    """A workstation where a user logged in: it keeps a token, and failed logins made with that token count
+    here instead of against the user, so guesses made elsewhere never make the user wait at this one."""
+
+    __tablename__ = "login_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token the workstation keeps
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEventRow(Base):
     """One entry of the append-only audit trail; `hash` covers its content and the previous event's hash."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_mrn", "mrn"),)
+    __table_args__ = (Index("ix_audit_event_mrn", "mrn"),
+                      # A login reads the user's last recorded state (role, seal) without scanning the trail.
+                      Index("ix_audit_event_user", "entity_key", sqlite_where=sql_text("entity = 'user'"),
+                            postgresql_where=sql_text("entity = 'user'")))
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the chain's order: 1, 2, 3...
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -419,6 +439,7 @@ class AddendumRow(Base):
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)
     corrections: Mapped[str | None] = mapped_column(Text)  # JSON: corrected values, e.g. a corrected finding
+    seal: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the addendum as written
 
 
 # The worklist's tables live in their own module; importing it here puts them in Base.metadata for Alembic.

@@ -44,8 +44,9 @@ def run_window(db_url: str | None) -> int:
         return 1
     from PySide6.QtWidgets import QApplication
 
-    from assess.record.errors import AssessError
-    from assess.storage.db import chosen_explicitly, database_url, open_database
+    from assess.record.errors import AssessError, PermissionDeniedError
+    from assess.services.upkeep import bring_up_to_date, database_has_users, open_unmigrated
+    from assess.storage.db import chosen_explicitly, database_url
     from assess.ui.about import set_application_identity
     from assess.ui.main_window import MainWindow
     from assess.ui.settings import Settings
@@ -53,27 +54,27 @@ def run_window(db_url: str | None) -> int:
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     set_application_identity(app)  # the name and the icon of every window, the database error's box too
     try:
-        # Checked beside the start, below; a file named by --db must exist (the default one is created).
-        db = open_database(database_url(db_url), check_file=False, create=not chosen_explicitly(db_url))
+        # Checked beside the start, below; a file named by --db must exist (the default one is created); an
+        # older schema waits for a login before it is upgraded.
+        db = open_unmigrated(database_url(db_url), check_file=False, create=not chosen_explicitly(db_url))
     except AssessError as error:  # a damaged file, an unreachable server: said in the window too, not only stderr
-        from PySide6.QtWidgets import QMessageBox
-
-        print(f"assess: {error}", file=sys.stderr)
-        box = QMessageBox(QMessageBox.Icon.Critical, "assess cannot open the database", str(error))
-        box.setObjectName("database_error")
-        box.exec()
+        _say_cannot_open(error)
         return 1
     from assess.services.clinic import idle_lock_minutes
-    from assess.services.users import needs_login
     from assess.ui.login import IdleLock, LoginDialog
 
     try:
         # A database with users: nobody sees a record before logging in (Quit on the dialog ends here).
-        if needs_login(db) and LoginDialog(db).exec() != LoginDialog.DialogCode.Accepted:
+        if database_has_users(db) and LoginDialog(db).exec() != LoginDialog.DialogCode.Accepted:
             db.close()
             return 0
+        bring_up_to_date(db)  # an upgrade, once there are users, is a clinician's
         with db.transaction() as session:
             idle_minutes = idle_lock_minutes(session)
+    except PermissionDeniedError as error:  # an older schema and nobody here who may upgrade it: said in the window
+        _say_cannot_open(error)
+        db.close()
+        return 1
     except AssessError as error:
         print(f"assess: {error}", file=sys.stderr)
         db.close()
@@ -92,3 +93,12 @@ def run_window(db_url: str | None) -> int:
     finally:
         end_after_damage(window, check)
         db.close()
+
+
+def _say_cannot_open(error: Exception) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"assess: {error}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "assess cannot open the database", str(error))
+    box.setObjectName("database_error")
+    box.exec()

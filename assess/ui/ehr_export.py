@@ -34,11 +34,13 @@ class EhrExportWorker(QThread):
                              "record; choose another file")
             return
         try:
-            from assess.services.fhir import export_fhir
+            from assess.services.fhir import audited_letters, export_fhir
+            from assess.services.reads import recorded_fhir_export
 
             with self._db.transaction() as session:
                 export = export_fhir(session, [self._mrn], with_letters=True, today=self._today)
-            write_chunks_atomically(self._out, export.chunks())
+            with recorded_fhir_export(self._db, [self._mrn], audited_letters(export), self._out):  # once written
+                write_chunks_atomically(self._out, export.chunks())
             letter = export.letters.get(self._mrn)
             what = (f"with the letter of {letter.visit_date.isoformat()}" if letter is not None
                     else "without a letter (no visit yet)")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from assess.record.errors import AssessError
 from assess.services.users import log_in
 from assess.storage.db import Database
+from assess.storage.devices import LoginTokens
 
 # Input that counts as someone at the keyboard (mouse moves alone do not keep a record open).
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
@@ -76,7 +77,7 @@ class LoginDialog(QDialog):
     def try_log_in(self) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            log_in(self.db, self.name.text().strip(), self.password.text())
+            log_in(self.db, self.name.text().strip(), self.password.text(), tokens=LoginTokens.default())
         except AssessError as error:
             self.error.setText(str(error).capitalize() + ".")
             self.error.show()

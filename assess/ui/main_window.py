@@ -31,8 +31,8 @@ from assess.record.labels import words
 from assess.services.alerts import alerts
 from assess.services.clinic import hidden_muscle_groups
 from assess.services.goals import withdrawn_goals
-from assess.services.history import patient_history
 from assess.services.patients import create_patient, patient_details, patients_by_mrn, update_patient
+from assess.services.reads import open_patient
 from assess.storage.db import Database
 from assess.storage.drafts import DraftStore, VisitDraft
 from assess.ui import ehr_export
@@ -230,8 +230,8 @@ class MainWindow(QMainWindow):
     def open_patient(self, mrn: str, show: bool = True) -> None:
         """Show the patient's record; `show=False` refreshes it behind the exam tab the user stays on."""
         try:
-            with self.db.transaction() as session:
-                record = patient_history(session, mrn)
+            with self.db.transaction() as session:  # a read event, unless the patient on screen is refreshed
+                opened = open_patient(session, mrn, audited=mrn != self.mrn)
                 withdrawn = withdrawn_goals(session, mrn)
         except AssessError as error:
             show_error(self, "Cannot open the patient", error)
@@ -239,7 +239,9 @@ class MainWindow(QMainWindow):
             self._refresh_recent()
             return
         self.mrn = mrn
+        record = opened.record
         self.view.show_record(record, withdrawn=withdrawn)
+        self.view.show_changed_outside(opened.problems)
         try:
             with self.db.transaction() as session:
                 self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor, QResizeEvent
@@ -34,6 +36,9 @@ from assess.services.history import last_weight
 from assess.ui.patient_models import GoalsModel, LatestFindingsModel, TimelineModel, t_scores, timeline
 from assess.ui.response_table import ResponseModel
 from assess.ui.trends import TrendsPanel
+
+if TYPE_CHECKING:
+    from assess.services.integrity import Problem
 
 SIDE_BY_SIDE_WIDTH = 1150  # the timeline and the latest findings both whole, side by side, from this width
 
@@ -191,7 +196,16 @@ class PatientView(QWidget):
         self.pages.addTab(self.trends, "Trends (Alt+R)")
         self.pages.addTab(responses_page, "Toxin response (Alt+X)")
         self.pages.currentChanged.connect(self._on_pages_current_changed)
+        # Said in red above everything: what the seal check found changed outside assess (services/integrity.py).
+        self.changed_outside = QLabel()
+        self.changed_outside.setObjectName("changed_outside")
+        self.changed_outside.setWordWrap(True)
+        self.changed_outside.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.changed_outside.setStyleSheet("background: #fde8e8; color: #8a1010; border: 1px solid #d08080; "
+                                           "padding: 6px;")
+        self.changed_outside.hide()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.changed_outside)
         layout.addWidget(self.header)
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
@@ -236,6 +250,15 @@ class PatientView(QWidget):
         self.t_score.setText("GAS T-score by visit (50 = goals met as expected): "
                              + ", ".join(f"{day} {t:.1f} {part}".rstrip() for day, t, part in scores) if scores
                              else "No goals scored yet.")
+
+    def show_changed_outside(self, problems: Sequence[Problem]) -> None:
+        """The records of this patient (or the users) changed behind assess's back, each in a line."""
+        self.changed_outside.setVisible(bool(problems))
+        if problems:
+            lines = "".join(f"<li>{escape(p.text)}</li>" for p in problems)
+            self.changed_outside.setText("<b>Changed outside assess since it was signed — do not rely on these "
+                                         "records; tell the clinic's IT person (assess audit verify):</b>"
+                                         f"<ul style='margin: 2px'>{lines}</ul>")
 
     def show_alerts(self, found: Sequence[Alert]) -> None:
         """The patient's open alerts: warnings first, each with its source when a limit is behind it."""

@@ -110,11 +110,15 @@ class ReportWorker(QThread):
             return
         try:
             from assess.reports.pdf import report_bytes
-            from assess.services.report import patient_report
+            from assess.services.reads import recorded_report
+            from assess.services.report import patient_report, reported_visit_key
 
             with self._db.transaction() as session:
                 content = patient_report(session, self._mrn, self._today)
-            write_atomically(self._out, report_bytes(content))
+                key = reported_visit_key(session, self._mrn)
+            pdf = report_bytes(content)
+            with recorded_report(self._db, self._mrn, key, self._out):  # audited once the PDF is written
+                write_atomically(self._out, pdf)
             self.written.emit(str(self._out), content.draft)
         except Exception as error:  # a sentence in the window; nothing half-written (atomic write)
             self.failed.emit(str(error))

@@ -16,6 +16,7 @@ from assess.record.domain import Visit
 from assess.record.errors import AssessError, RecordError, StaleEditError
 from assess.record.labels import words
 from assess.scoring.change import toxin_sessions, worsening
+from assess.services.integrity import signed_visit_problems
 from assess.services.signing import Signature, add_addendum, addenda, sign_visit, visit_signature
 from assess.services.visits import record_visit
 from assess.storage.db import Database
@@ -64,9 +65,11 @@ class VisitEditor(QWidget):
         self.viewer_only = not allows(db_role(db), RECORD_VISIT)
         self.read_only = (self.stored is not None and self.stored.status == "signed") or self.viewer_only
         self.signature: Signature | None = None
+        self.changed_outside: list[str] = []  # what the seal check found changed since it was signed
         with db.transaction() as session:
             if self.read_only and self.stored is not None and self.stored.status == "signed":
                 self.signature = visit_signature(session, mrn, visit_date, visit_type)
+                self.changed_outside = signed_visit_problems(session, self.record, visit_date, visit_type)
             self.addenda = [a for a in addenda(session, mrn) if a.record == "visit"
                             and (a.record_date, a.record_detail) == (visit_date, visit_type)] if self.stored else []
         self._restored = False
@@ -478,7 +481,8 @@ class VisitEditor(QWidget):
             return
         line = signed_line(self.signature.signed_by if self.signature else None, signed)
         self._set_banner(f"{line}: read-only. A correction is added as an addendum"
-                         + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician."))
+                         + (f" ({ADDENDUM_KEYS})." if may_correct else " by a clinician.")
+                         + "".join(f"\nCHANGED OUTSIDE ASSESS: {text}" for text in self.changed_outside))
         self.status.setText("Signed")
         self._show_addenda()
 

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -166,13 +167,19 @@ def test_the_export_carries_addenda_in_the_notes_and_stays_valid(clinic: Databas
     assert not any(p.adds_anything for p in report.patients)
 
 
-def test_the_report_prints_the_addenda_after_the_signature(clinic: Database) -> None:
+def test_the_report_prints_the_addenda_after_the_signature(clinic: Database, tmp_path: Path) -> None:
+    from assess.services.reads import recorded_report
+    from assess.services.report import reported_visit_key
+
     _with_addenda(clinic)
     with clinic.transaction() as session:
         content = patient_report(session, MRN, TODAY)
+        key = reported_visit_key(session, MRN)
     # Signed by the visit's clinician, by name: never the login ("osei") nor, without users, the computer's.
     assert content.signed.startswith("Signed by Dr K. Osei on ")
-    pdf = PdfReader(io.BytesIO(report_bytes(content)))
+    with recorded_report(clinic, MRN, key, tmp_path / "report.pdf"):  # audited once the file is written
+        (tmp_path / "report.pdf").write_bytes(report_bytes(content))
+    pdf = PdfReader(io.BytesIO((tmp_path / "report.pdf").read_bytes()))
     text = " ".join((page.extract_text() or "") for page in pdf.pages).replace("\n", " ")
     assert "Addenda (corrections after signing)" in text
     assert "Right calf was misread." in text and "MAS 2 (was 1)" in text

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -87,9 +89,18 @@ def test_a_backup_taken_while_another_connection_writes_is_whole(tmp_path: Path)
     db = _filled(f"sqlite:///{path}")
     try:
         session = db.sessions()
+        codes: list[int] = []
         with session.begin():  # a write in progress, not committed, while the backup is taken
             add_demo_patients(session, 3)
-            assert main(["--db", f"sqlite:///{path}", "db", "backup", "--out", str(tmp_path / "copy.db")]) == 0
+            # The copy is taken at once; its audit event waits for the write to commit (SQLite's one writer).
+            backing_up = threading.Thread(target=lambda: codes.append(main(
+                ["--db", f"sqlite:///{path}", "db", "backup", "--out", str(tmp_path / "copy.db")])))
+            backing_up.start()
+            deadline = time.monotonic() + 60
+            while not (tmp_path / "copy.db").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        backing_up.join()
+        assert codes == [0]
         session.close()
         assert check_sqlite_backup(tmp_path / "copy.db") == SCHEMA_REVISION
         assert not (tmp_path / "copy.db-wal").exists()  # one self-contained file

@@ -1,8 +1,8 @@
 """Search keys folded by transliteration (Łukasik -> lukasik, Øyvind -> oyvind); goals can be withdrawn; users
 can be disabled.
 
-Revision ID: 0008_search_fold
-Revises: 0003_trust
+Revision ID: 0007_search_fold
+Revises: 0006_worklist
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from anyascii import anyascii
 
-revision = "0008_search_fold"
+revision = "0007_search_fold"
 down_revision = "0006_worklist"
 branch_labels = None
 depends_on = None
