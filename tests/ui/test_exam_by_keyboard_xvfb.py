@@ -60,10 +60,12 @@ def _type(env: dict[str, str], text: str) -> None:
 
 
 def _window(env: dict[str, str], name: str, app: subprocess.Popen[str], seconds: float = 30) -> str:
+    """A visible window by its title, or the main window (titled with its database) by its class "assess"."""
     deadline = time.monotonic() + seconds
+    by = ["--class", "^assess$"] if name == "assess" else ["--name", name]
     while time.monotonic() < deadline:
         assert app.poll() is None, f"assess exited: {app.communicate()[1]}"
-        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], env=env,
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", *by], env=env,
                                capture_output=True, text=True).stdout.split()
         if found:
             return found[-1]

@@ -102,7 +102,8 @@ def test_export_into_the_database_folder_another_program_then_save_from_the_keyb
     app = subprocess.Popen([sys.executable, "-m", "assess", "--db", url], env=screen, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     try:
-        main = str(_until("the main window", lambda: windows("^assess —")))
+        main = str(_until("the main window",  # found by its class: its title is its database
+                          lambda: run("xdotool", "search", "--onlyvisible", "--class", "^assess$").stdout.strip()))
         run("xdotool", "windowactivate", "--sync", main.splitlines()[0])
         time.sleep(1.5)  # the start's file check and first paint
         keys("ctrl+f")
