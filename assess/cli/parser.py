@@ -164,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "pass), or every patient's with --rebuild (after a change to the rules or to "
                                "limits.json).")
     q.add_argument("--rebuild", action="store_true", help="every patient's, not only those out of date")
+    q = db_commands.add_parser("check", help="check the whole database file",
+                               description="SQLite's quick_check of every page of the file (the window runs it at "
+                               "each start; other commands check only the pages they read). With --full, "
+                               "integrity_check: also every index against its table (slower). Exit status 1 "
+                               "names the damage.")
+    q.add_argument("--full", action="store_true", help="integrity_check instead of quick_check")
     return parser
 
 
