@@ -42,7 +42,7 @@ def checks_whole_file(args: argparse.Namespace) -> bool:
     damaged file is no backup); 'db check' runs it itself, an upgrade and a restore check in open_database and
     the restore. Other commands read only the pages they need, each checked by SQLite as it reads it: the whole
     file's check grows with it (10 s at 100,000 patients), so it is not paid on every command (docs/design.md)."""
-    return args.command == "db" and args.db_command == "backup"
+    return bool(args.command == "db" and args.db_command == "backup")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
