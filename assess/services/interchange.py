@@ -22,7 +22,7 @@ from assess.record.domain import (
     without_local,
 )
 from assess.record.errors import ConflictError, NotFoundError
-from assess.services import audit
+from assess.services import audit, due
 from assess.services import rows as r
 from assess.services.access import require
 from assess.services.rows import load_records
@@ -173,6 +173,7 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     """
     require(session, IMPORT)
     ids = _stored_ids(session, [r.mrn for r in records])
+    stored_ids = set(ids)
     stored = _as_exported(session, load_records(session, list(ids.values()))) if ids else {}
     plan = _Plan()
     for record in records:
@@ -192,6 +193,10 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
     audit.record_many(session, [audit.Change("import", "patient", p.mrn, p.mrn, after={
         "new_patient": p.new_patient, "goals": p.goals, "visits": p.visits, "findings": p.findings,
         "treatments": p.treatments}) for p in report.patients if p.adds_anything])
+    # New patients' due items from the records just written (the commit works out the others from the database).
+    new = {record.mrn: record for record in records if record.mrn not in stored_ids}
+    rows = due.new_patients_rows({ids[mrn]: record for mrn, record in new.items()}, dt.date.today())
+    due.store_new_patients(session, rows, new)
     return report
 
 
