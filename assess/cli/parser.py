@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
     p.add_argument("--patients", type=int, default=50, metavar="N", help="how many (default 50)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="processes that generate and check the "
+                   "patients while this one writes them (default: one per core; 0: all in this process)")
 
     p = commands.add_parser("users", help="users and roles", description="Users and their roles: clinician "
                             "(everything, signs), therapist (findings, visit scores, therapy, orthoses), reader "

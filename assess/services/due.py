@@ -74,22 +74,26 @@ def rows_of_records(records: Mapping[Any, PatientRecord], on: dt.date, limits: L
     return states, items
 
 
-def new_patients_rows(records: Mapping[Any, PatientRecord], on: dt.date, limits: LimitTable | None = None) -> Rows:
-    """The items of new patients from the records just written (no need to read them back)."""
+def new_patients_rows(records: Iterable[PatientRecord], on: dt.date, limits: LimitTable | None = None) -> Rows:
+    """The items of new patients from their records in hand, keyed by MRN (a worker process that generates
+    patients has no ids for them yet): what the commit would work out after reading them back."""
     partial = alerts_needed(on)
-    return rows_of_records({key: r.as_partial(record, partial) for key, record in records.items()}, on,
+    return rows_of_records({record.mrn: r.as_partial(record, partial) for record in records}, on,
                            limits or load_limits())
 
 
-def store_new_patients(session: Session, rows: Rows, mrns: Iterable[str]) -> int:
-    """Store the items of patients this transaction created (rows from `new_patients_rows`, by patient id); the
-    commit then leaves them be (they are not worked out again from the database). Returns the items stored."""
-    states, items = rows
+def store_new_patients(session: Session, rows: Rows, ids: Mapping[str, int]) -> int:
+    """Store the items (rows keyed by MRN, from `new_patients_rows`) of the patients this transaction created,
+    `ids` by MRN; rows of other patients are left out. The commit then leaves these patients be: it does not
+    read them back to work them out again. Returns the items stored."""
+    worked = [state["patient_id"] for state in rows[0] if state["patient_id"] in ids]
+    states = [{**state, "patient_id": ids[state["patient_id"]]} for state in rows[0] if state["patient_id"] in ids]
+    items = [{**item, "patient_id": ids[item["patient_id"]]} for item in rows[1] if item["patient_id"] in ids]
     if states:
         session.execute(insert(STATE), states)
     if items:
         session.execute(insert(ITEM), items)
-    untouch(session, mrns)
+    untouch(session, worked)
     return len(items)
 
 

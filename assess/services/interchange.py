@@ -165,11 +165,13 @@ def _goal_ids(session: Session, patient_ids: Sequence[int]) -> dict[tuple[int, s
     return goal_ids
 
 
-def import_records(session: Session, records: Sequence[PatientRecord], dry_run: bool = False) -> ImportReport:
+def import_records(session: Session, records: Sequence[PatientRecord], dry_run: bool = False,
+                   new_items: due.Rows | None = None) -> ImportReport:
     """Add what is new in records (already validated, e.g. by read_document) to the database.
 
     Everything is planned before anything is written: a conflict raises ConflictError and writes nothing.
-    The caller's transaction makes the writes all-or-nothing.
+    The caller's transaction makes the writes all-or-nothing. The new patients' due items are worked out from
+    the records (or taken from `new_items`, worked out so by the caller, keyed by MRN).
     """
     require(session, IMPORT)
     ids = _stored_ids(session, [r.mrn for r in records])
@@ -194,9 +196,9 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
         "new_patient": p.new_patient, "goals": p.goals, "visits": p.visits, "findings": p.findings,
         "treatments": p.treatments}) for p in report.patients if p.adds_anything])
     # New patients' due items from the records just written (the commit works out the others from the database).
-    new = {record.mrn: record for record in records if record.mrn not in stored_ids}
-    rows = due.new_patients_rows({ids[mrn]: record for mrn, record in new.items()}, dt.date.today())
-    due.store_new_patients(session, rows, new)
+    new = [record for record in records if record.mrn not in stored_ids]
+    rows = new_items if new_items is not None else due.new_patients_rows(new, dt.date.today())
+    due.store_new_patients(session, rows, {record.mrn: ids[record.mrn] for record in new})
     return report
 
 
