@@ -178,9 +178,11 @@ class TrendsPanel(QWidget):
     def prepare(self) -> None:
         """The chart's canvas built and drawn once, empty, ahead of the first chart (matplotlib's fonts, text and
         renderer loaded): done while the window is idle (ui/warm_up.py), so the first chart costs only itself."""
-        if self.canvas is None:
-            self._ensure_canvas()
-            self.canvas.draw()  # hidden: Agg renders into its own buffer
+        if self.canvas is not None:
+            return
+        self._ensure_canvas()
+        canvas: Any = self.canvas
+        canvas.draw()  # hidden: Agg renders into its own buffer
 
     def _ensure_canvas(self) -> None:
         if self.canvas is not None:
