@@ -91,6 +91,7 @@ def run_window(db_url: str | None) -> int:
     try:
         return app.exec()
     finally:
-        warm_up.wait()
+        warm_up.wait()  # threads still working when the event loop ended finish before the window goes
+        window.worklist.wait()
         end_after_damage(window, check)
         db.close()
