@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from assess.record.domain import (
@@ -93,12 +94,21 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
+@functools.cache
+def _select(table: Table, column: str, names: tuple[str, ...]) -> Select[Any]:
+    """One statement per shape, built once: building and keying a statement anew for each of a history's fifteen
+    queries cost more than running it (one patient's history is read at every open)."""
+    return select(*(table.c[name] for name in names)).where(table.c[column].in_(bindparam("ids", expanding=True)))
+
+
 def _rows(session: Session, table: Table, column: str, ids: Sequence[int], names: Sequence[str]) -> list[Any]:
     """The named columns (only those: no time stamps to convert) of the rows whose `column` is in ids."""
-    selected = [table.c[name] for name in names]
+    if not ids:
+        return []
+    statement = _select(table, column, tuple(names))
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(select(*selected).where(table.c[column].in_(chunk))).all())
+        rows.extend(session.execute(statement, {"ids": list(chunk)}).all())
     return rows
 
 
