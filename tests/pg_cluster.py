@@ -31,11 +31,17 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    """A throwaway cluster on loopback; as root, the server runs as the 'postgres' user (initdb refuses root)."""
+    """A throwaway cluster on loopback; as root, the server runs as the 'postgres' user (initdb refuses root).
 
-    def __init__(self, bindir: Path) -> None:
+    With `folder` the cluster is kept there between runs (the benchmarks' cached clinics): created on the first
+    start, started again as it is later, shut down cleanly and left in place by stop()."""
+
+    def __init__(self, bindir: Path, folder: Path | None = None) -> None:
         self.bindir = bindir
-        self.dir = Path(tempfile.mkdtemp(prefix="assess-pg-"))
+        self.kept = folder is not None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.dir = folder if folder is not None else Path(tempfile.mkdtemp(prefix="assess-pg-"))
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         self._numbers = itertools.count(1)
@@ -52,12 +58,16 @@ class PostgresServer:
         if self.as_root:
             shutil.chown(self.dir, "postgres")
         data = str(self.dir / "data")
-        self._run("initdb", "-D", data, "-U", "app", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+        if not (self.dir / "data" / "PG_VERSION").exists():
+            self._run("initdb", "-D", data, "-U", "app", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
         self._run("pg_ctl", "-D", data, "-w", "-l", str(self.dir / "log"), "-o",
                   f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
                   "-c synchronous_commit=off -c full_page_writes=off", "start")
 
     def stop(self) -> None:
+        if self.kept:
+            self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+            return
         try:
             self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "stop")
         finally:

@@ -32,7 +32,7 @@ from assess.cli.upkeep import (
 )
 from assess.record.errors import AssessError
 from assess.services.upkeep import open_unmigrated, prepare
-from assess.storage.db import chosen_explicitly, database_url
+from assess.storage.db import chosen_explicitly, damaged_message, database_url, sqlite_path
 
 COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients, "show": cmd_show,
             "alerts": cmd_alerts, "report": cmd_report, "demo": cmd_demo, "db": cmd_db, "users": cmd_users,
@@ -43,6 +43,14 @@ COMMANDS = {"import": cmd_import, "export": cmd_export, "patients": cmd_patients
 # argument is text that is stored, searched for or printed, and must be Unicode.
 FILE_ARGUMENTS = frozenset({"db", "files", "out", "file"})
 TEXT_VARIABLES = ("ASSESS_USER", "ASSESS_PASSWORD")
+
+
+def checks_whole_file(args: argparse.Namespace) -> bool:
+    """Whether SQLite's quick_check of the whole file runs before the command: before a backup (a copy of a
+    damaged file is no backup); 'db check' runs it itself, an upgrade and a restore check in open_database and
+    the restore. Other commands read only the pages they need, each checked by SQLite as it reads it: the whole
+    file's check grows with it (10 s at 100,000 patients), so it is not paid on every command (docs/design.md)."""
+    return bool(args.command == "db" and args.db_command == "backup")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
         # A database named on the command line must exist: only `db upgrade` starts one (a typing slip in --db
         # would otherwise import into, or show, a new empty file). The default first-run file is created.
         creates = args.command == "db" and args.db_command == "upgrade"
-        db = open_unmigrated(database_url(args.db), create=creates or not chosen_explicitly(args.db))
+        db = open_unmigrated(database_url(args.db), check_file=checks_whole_file(args),
+                             create=creates or not chosen_explicitly(args.db))
         try:
             # Log in first when there are users (also to upgrade, backup or restore: a clinician's); then
             # an older schema is upgraded.
@@ -111,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        path = sqlite_path(database_url(args.db))
+        if path is not None and "malformed" in reason:  # a page SQLite refused as it read it
+            print(f"assess: {damaged_message(path, reason, 'nothing was written')}", file=sys.stderr)
+            return 1
         print(f"assess: database error, nothing was written: {reason}", file=sys.stderr)
         return 1
     except OSError as error:

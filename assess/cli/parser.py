@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "patients (MRNs DEMO-000001...) for trying assess and for benchmarks.")
     p.add_argument("--patients", type=int, default=50, metavar="N", help="how many (default 50)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="processes that generate and check the "
+                   "patients while this one writes them (default: one per core; 0: all in this process)")
 
     p = commands.add_parser("users", help="users and roles", description="Users and their roles: clinician "
                             "(everything, signs), therapist (findings, visit scores, therapy, orthoses), reader "
@@ -170,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
                                "pass), or every patient's with --rebuild (after a change to the rules or to "
                                "limits.json).")
     q.add_argument("--rebuild", action="store_true", help="every patient's, not only those out of date")
+    q = db_commands.add_parser("check", help="check the whole database file",
+                               description="SQLite's quick_check of every page of the file (the window runs it at "
+                               "each start; other commands check only the pages they read). With --full, "
+                               "integrity_check: also every index against its table (slower). Exit status 1 "
+                               "names the damage.")
+    q.add_argument("--full", action="store_true", help="integrity_check instead of quick_check")
     return parser
 
 

@@ -238,8 +238,11 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 
     if args.patients < 1:
         raise UsageError("--patients must be at least 1")
+    if args.workers is not None and args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    workers = (os.cpu_count() or 1) if args.workers is None else args.workers
     with collector_paused(), db.transaction() as session:
-        report = add_demo_patients(session, args.patients, args.seed,
+        report = add_demo_patients(session, args.patients, args.seed, workers=workers,
                                    progress=lambda done: print(f"\r{done}/{args.patients} patients", end="",
                                                                file=sys.stderr, flush=True))
     print(file=sys.stderr)

@@ -38,13 +38,13 @@ _visit_scores = functools.lru_cache(maxsize=65536)(VisitScores)
 _goal_score = functools.lru_cache(maxsize=4096)(GoalScore)
 
 
-def demo_patients(count: int, seed: int = 1, today: dt.date | None = None) -> Iterator[PatientRecord]:
-    """`count` synthetic patients, the same for the same (count, seed, today); no event after `today`."""
+def demo_patients(count: int, seed: int = 1, today: dt.date | None = None, first: int = 1) -> Iterator[PatientRecord]:
+    """Synthetic patients `first` to `count`, the same for the same (seed, today); no event after `today`."""
     today = today or DEFAULT_TODAY
     # Findings are frozen values that repeat a lot (same group, side and grades): sharing them saves most of
     # the time that building two million of them would take.
     cache: dict[tuple[object, ...], Finding] = {}
-    for number in range(1, count + 1):
+    for number in range(first, count + 1):
         # One generator per patient: patient n is the same whatever the count, so a larger run extends a smaller.
         rng = random.Random(f"assess-demo/{seed}/{number}")
         yield _Patient(rng, f"DEMO-{number:06d}", today, cache).build()

@@ -11,13 +11,14 @@ first (`refresh_stale`), and `assess db due --rebuild` does the whole clinic aft
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from assess.record.domain import PatientRecord
 from assess.scoring import due as rules
 from assess.scoring.limits import LimitTable, load_limits
 from assess.scoring.safety import Alert
@@ -25,6 +26,7 @@ from assess.services import rows as r
 from assess.services.alerts import alerts_needed
 from assess.services.audit import audit_head_id, changed_since
 from assess.services.locks import lock_patients
+from assess.services.touched import untouch
 from assess.storage.worklist_tables import DueItemRow, DueStateRow
 
 STATE = r.table_of(DueStateRow)
@@ -47,20 +49,52 @@ Rows = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # due_state rows, due_
 
 def work_out_rows(session: Session, patient_ids: Sequence[int], on: dt.date, limits: LimitTable) -> Rows:
     """These patients' items for `on`, as rows to store (reads only)."""
-    version = rules.rules_version()
     states: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     for start in range(0, len(patient_ids), _BATCH):
         batch = list(patient_ids[start:start + _BATCH])
         records = r.load_records(session, batch, alerts_needed(on))
-        for pid in batch:
-            worked = rules.work_out(records[pid], on, limits)
-            states.append({"patient_id": pid, "computed_on": on, "fresh_until": worked.fresh_until,
-                           "rules": version, "last_seen": worked.last_seen})
-            items += [{"patient_id": pid, "code": a.code, "severity": a.severity, "day": a.date, "ongoing": o,
-                       "message": a.message, "source": a.source, "item_key": rules.item_key(a, o)}
-                      for a, o in zip(worked.alerts, worked.ongoing, strict=True)]
+        rows_of_records({pid: records[pid] for pid in batch}, on, limits, (states, items))
     return states, items
+
+
+def rows_of_records(records: Mapping[Any, PatientRecord], on: dt.date, limits: LimitTable,
+                    into: Rows | None = None) -> Rows:
+    """The items of records (as load_records reads them for the rules) for `on`, keyed as `records` is (patient
+    ids; a process that has no ids yet keys them by MRN, and the keys are replaced before the rows are stored)."""
+    version = rules.rules_version()
+    states, items = into or ([], [])
+    for pid, record in records.items():
+        worked = rules.work_out(record, on, limits)
+        states.append({"patient_id": pid, "computed_on": on, "fresh_until": worked.fresh_until,
+                       "rules": version, "last_seen": worked.last_seen})
+        items += [{"patient_id": pid, "code": a.code, "severity": a.severity, "day": a.date, "ongoing": o,
+                   "message": a.message, "source": a.source, "item_key": rules.item_key(a, o)}
+                  for a, o in zip(worked.alerts, worked.ongoing, strict=True)]
+    return states, items
+
+
+def new_patients_rows(records: Iterable[PatientRecord], on: dt.date, limits: LimitTable | None = None) -> Rows:
+    """The items of new patients from their records in hand, keyed by MRN (a worker process that generates
+    patients has no ids for them yet): what the commit would work out after reading them back."""
+    partial = alerts_needed(on)
+    return rows_of_records({record.mrn: r.as_partial(record, partial) for record in records}, on,
+                           limits or load_limits())
+
+
+def store_new_patients(session: Session, rows: Rows, ids: Mapping[str, int]) -> int:
+    """Store the items (rows keyed by MRN, from `new_patients_rows`) of the patients this transaction created,
+    `ids` by MRN; rows of other patients are left out. The commit then leaves these patients be: it does not
+    read them back to work them out again. Returns the items stored."""
+    worked = [state["patient_id"] for state in rows[0] if state["patient_id"] in ids]
+    states = [{**state, "patient_id": ids[state["patient_id"]]} for state in rows[0] if state["patient_id"] in ids]
+    items = [{**item, "patient_id": ids[item["patient_id"]]} for item in rows[1] if item["patient_id"] in ids]
+    if states:
+        session.execute(insert(STATE), states)
+    if items:
+        session.execute(insert(ITEM), items)
+    untouch(session, worked)
+    return len(items)
 
 
 def store_rows(session: Session, rows: Rows) -> int:

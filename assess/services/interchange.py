@@ -23,7 +23,7 @@ from assess.record.domain import (
     without_local,
 )
 from assess.record.errors import ConflictError, NotFoundError
-from assess.services import audit
+from assess.services import audit, due
 from assess.services import rows as r
 from assess.services.access import require
 from assess.services.locks import lock_named
@@ -168,18 +168,21 @@ def _goal_ids(session: Session, patient_ids: Sequence[int]) -> dict[tuple[int, s
     return goal_ids
 
 
-def import_records(session: Session, records: Sequence[PatientRecord], dry_run: bool = False) -> ImportReport:
+def import_records(session: Session, records: Sequence[PatientRecord], dry_run: bool = False,
+                   new_items: due.Rows | None = None) -> ImportReport:
     """Add what is new in records (already validated, e.g. by read_document) to the database.
 
     Everything is planned before anything is written: a conflict raises ConflictError and writes nothing.
     The caller's transaction makes the writes all-or-nothing. Imports take turns (a lock held to the end of
     the transaction, taken before anything is read): the same file imported at once from several places is
-    stored once, the others finding it "already stored".
+    stored once, the others finding it "already stored". The new patients' due items are worked out from
+    the records (or taken from `new_items`, worked out so by the caller, keyed by MRN).
     """
     require(session, IMPORT)
     if not dry_run:
         lock_named(session, r.PATIENT, "import")
     ids = _stored_ids(session, [r.mrn for r in records])
+    stored_ids = set(ids)
     stored = _as_exported(session, load_records(session, list(ids.values()))) if ids else {}
     plan = _Plan()
     for record in records:
@@ -207,6 +210,10 @@ def import_records(session: Session, records: Sequence[PatientRecord], dry_run: 
         "new_patient": p.new_patient, "goals": p.goals, "visits": p.visits, "findings": p.findings,
         "treatments": p.treatments, **({"seals": seals_of[p.mrn]} if seals_of.get(p.mrn) else {})})
         for p in report.patients if p.adds_anything])
+    # New patients' due items from the records just written (the commit works out the others from the database).
+    new = [record for record in records if record.mrn not in stored_ids]
+    rows = new_items if new_items is not None else due.new_patients_rows(new, dt.date.today())
+    due.store_new_patients(session, rows, {record.mrn: ids[record.mrn] for record in new})
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from anyascii import anyascii
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from assess.record.domain import (
@@ -95,12 +96,21 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
+@functools.cache
+def _select(table: Table, column: str, names: tuple[str, ...]) -> Select[Any]:
+    """One statement per shape, built once: building and keying a statement anew for each of a history's fifteen
+    queries cost more than running it (one patient's history is read at every open)."""
+    return select(*(table.c[name] for name in names)).where(table.c[column].in_(bindparam("ids", expanding=True)))
+
+
 def _rows(session: Session, table: Table, column: str, ids: Sequence[int], names: Sequence[str]) -> list[Any]:
     """The named columns (only those: no time stamps to convert) of the rows whose `column` is in ids."""
-    selected = [table.c[name] for name in names]
+    if not ids:
+        return []
+    statement = _select(table, column, tuple(names))
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.execute(select(*selected).where(table.c[column].in_(chunk))).all())
+        rows.extend(session.execute(statement, {"ids": list(chunk)}).all())
     return rows
 
 
@@ -254,3 +264,31 @@ def load_records(session: Session, patient_ids: Sequence[int],
         records[pid] = canonical_record(dataclasses.replace(
             record, goals=tuple(goals[pid]), visits=tuple(visits[pid]), treatments=tuple(treatments[pid])))
     return records
+
+
+def as_partial(record: PatientRecord, partial: Partial) -> PatientRecord:
+    """The record as `load_records(..., partial)` reads it back once stored: decision support worked out from a
+    record in hand (a new patient an import or the demo just wrote) without reading it again.
+
+    `record` is in the documented order (as read_document gives it) and stored as it is, so its visits' row ids
+    follow that order, which is the order `_latest_visit_ids` breaks a day's tie by."""
+    first_examined = len(record.visits) - partial.findings_of_latest
+    visits = []
+    for n, visit in enumerate(record.visits):
+        scores = {name: getattr(visit.scores, name) for name in _PARTIAL_SCORE_FIELDS}
+        visits.append(Visit(
+            **{name: getattr(visit, name) for name in _PARTIAL_VISIT_FIELDS},
+            findings=visit.findings if n >= first_examined else (),
+            scores=VisitScores(**scores) if any(v is not None for v in scores.values()) else _NO_SCORES))
+    treatments: list[Treatment] = []
+    for treatment in record.treatments:
+        if treatment.kind not in partial.kinds:
+            continue
+        if isinstance(treatment, ToxinSession):
+            injections = treatment.injections if treatment.date >= partial.injections_since else ()
+            treatments.append(ToxinSession(injections=injections,
+                                           **{name: getattr(treatment, name) for name in TOXIN_FIELDS}))
+        else:
+            cls, fields = TREATMENT_TABLES[treatment.kind][1:]
+            treatments.append(cls(**{name: getattr(treatment, name) for name in fields}))
+    return canonical_record(dataclasses.replace(record, goals=(), visits=tuple(visits), treatments=tuple(treatments)))

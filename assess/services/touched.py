@@ -15,6 +15,11 @@ def touch(session: Session, mrns: Iterable[str]) -> None:
     session.info.setdefault(TOUCHED, set()).update(mrns)
 
 
+def untouch(session: Session, mrns: Iterable[str]) -> None:
+    """Patients whose items the transaction has stored already, from the records it wrote (services/due.py)."""
+    session.info.get(TOUCHED, set()).difference_update(mrns)
+
+
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     touched = session.info.pop(TOUCHED, None)

@@ -85,12 +85,16 @@ def run_window(db_url: str | None) -> int:
     window.resize(max(1024, int(screen.width() * 0.95)), max(700, int(screen.height() * 0.95)))
     window.show()
     from assess.ui.file_check import check_beside_start, end_after_damage
+    from assess.ui.warm_up import ChartWarmUp
 
     check = check_beside_start(db, window)
+    warm_up = ChartWarmUp(window.view.trends)  # the first chart drawn at once, made ready while idle
     window.offer_restored_drafts()
     try:
         return app.exec()
     finally:
+        warm_up.wait()  # threads still working when the event loop ended finish before the window goes
+        window.worklist.wait()
         end_after_damage(window, check)
         db.close()
 

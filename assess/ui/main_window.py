@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.view.other_treatment.setMenu(menu)
         self._build_actions()
         self._refresh_recent()
-        self._update_welcome()
+        self._update_welcome(at_start=True)
         self.statusBar().showMessage(f"Database: {db.describe()}")
 
     # --- building -------------------------------------------------------------------------------
@@ -213,13 +213,13 @@ class MainWindow(QMainWindow):
         layout.addStretch(2)
         return page
 
-    def _update_welcome(self) -> None:
+    def _update_welcome(self, at_start: bool = False) -> None:
         empty = self.patients.model.rowCount() == 0 and not self.patients.search.text()
         for widget in (self.welcome_text, self.first_patient, self.demo_button):
             widget.setVisible(empty)
         self.worklist.setVisible(not empty)
         if not empty:
-            self.worklist.refresh()
+            (self.worklist.refresh_soon if at_start else self.worklist.refresh)()
 
     # --- patients -------------------------------------------------------------------------------
     def focus_search(self) -> None:

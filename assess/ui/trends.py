@@ -205,6 +205,15 @@ class TrendsPanel(QWidget):
         if self._dirty:
             self.redraw()
 
+    def prepare(self) -> None:
+        """The chart's canvas built and drawn once, empty, ahead of the first chart (matplotlib's fonts, text and
+        renderer loaded): done while the window is idle (ui/warm_up.py), so the first chart costs only itself."""
+        if self.canvas is not None:
+            return
+        self._ensure_canvas()
+        canvas: Any = self.canvas
+        canvas.draw()  # hidden: Agg renders into its own buffer
+
     def _ensure_canvas(self) -> None:
         if self.canvas is not None:
             return

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QThread,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
@@ -269,6 +270,11 @@ class WorklistView(QWidget):
         self._loader: _Loader | None = None
 
     # --- loading --------------------------------------------------------------------------------
+    def refresh_soon(self) -> None:
+        """refresh() once the event loop runs: at start the window is shown first (the worklist's reading holds
+        Python's lock part of the time, so started earlier it would hold the first paint up)."""
+        QTimer.singleShot(0, self, self.refresh)
+
     def refresh(self) -> None:
         self.wait()
         self._loader = _Loader(self._db, self.today)

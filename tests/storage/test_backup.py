@@ -76,14 +76,6 @@ def test_a_damaged_file_is_named_at_start_and_left_as_it_was(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")) == []  # no upgrade was tried
 
 
-def test_the_command_line_says_the_file_is_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "assess.db"
-    _filled(f"sqlite:///{path}", demo=20).close()
-    _damage(path)
-    assert main(["--db", f"sqlite:///{path}", "patients"]) == 1
-    assert "is damaged" in capsys.readouterr().err
-
-
 def test_a_backup_taken_while_another_connection_writes_is_whole(tmp_path: Path) -> None:
     path = tmp_path / "assess.db"
     db = _filled(f"sqlite:///{path}")

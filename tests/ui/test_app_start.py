@@ -71,3 +71,40 @@ def test_real_window_under_xvfb(tmp_path: Path) -> None:
         app.wait(10)
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def test_the_start_imports_no_chart_machinery_and_idle_time_makes_the_first_chart_ready(tmp_path: Path) -> None:
+    """The real start (run_window, offscreen) in a fresh process: when the window is first shown neither
+    matplotlib nor reportlab is imported and the worklist is not being read yet; a little later, with nobody
+    touching the window, the Trends page's canvas is built and the worklist shown."""
+    subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "demo",
+                    "--patients", "30"], check=True, capture_output=True)
+    script = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+def first_turn():
+    from assess.ui.main_window import MainWindow
+    window = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)][0]
+    print("shown", sorted(m for m in ("matplotlib", "reportlab") if m in sys.modules),
+          window.worklist.model.rowCount(), window.view.trends.canvas is not None)
+    start = time.monotonic()
+    def idle():
+        if window.view.trends.canvas is None and time.monotonic() - start < 60:
+            QTimer.singleShot(50, idle)
+            return
+        print("idle", "matplotlib" in sys.modules, window.worklist.model.rowCount() > 0,
+              window.view.trends.canvas is not None)
+        app.quit()
+    idle()
+QTimer.singleShot(0, first_turn)
+from assess.ui.app import run_window
+run_window(sys.argv[1])
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    out = subprocess.run([sys.executable, "-c", script, f"sqlite:///{tmp_path / 'a.db'}"], capture_output=True,
+                         text=True, env=env, timeout=120).stdout
+    assert "shown [] 0 False" in out
+    assert "idle True True True" in out
