@@ -40,7 +40,7 @@ def test_the_summary_says_what_changed_and_what_was_done(database: Database) -> 
     assert [m.text for m in report.medicines] == ["Baclofen 20 mg/day by mouth (since 2025-03-01)"]
     assert report.medicines[0].flag == ""  # 20 mg/day at 8 years is under the 60 mg/day maximum
     assert report.scale_notes[0].startswith("Modified Ashworth Scale (MAS):")
-    assert any(r.scale == "MAS" and r.latest == "1+" and r.previous == "3" and r.change == "better"
+    assert any(r.scale == "MAS" and r.latest == "1+" and r.previous == "3" and r.change == "better ▼"
                for r in report.exam)
     assert report.gas_t_score.startswith("47.7")
     assert any("Disability Assessment Scale 4 of 12" in line for line in report.visit_scores)
