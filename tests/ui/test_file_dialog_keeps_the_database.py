@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QLine
 from pytestqt.qtbot import QtBot
 from samples import sample_document
 
+from assess.reports.content import Clinic
+from assess.services.clinic import set_clinic_letterhead
 from assess.storage.db import open_database
 from assess.ui.file_dialogs import NATIVE, NameOnlyIcons
 from assess.ui.main_window import MainWindow
@@ -73,6 +75,8 @@ def test_report_dialog_in_the_database_folder_then_another_program_then_save_lan
     url = db_url
     db = open_database(url)
     add_patient(db)
+    with db.transaction() as session:  # a report is headed with the clinic's name and phone (else it asks first)
+        set_clinic_letterhead(session, Clinic("Elm Spasticity Clinic", phone="555-0199"))
     settings = Settings(tmp_path / "config" / "assess.ini")
     settings.clinician = "Dr K. Osei"
     window = MainWindow(db, settings)

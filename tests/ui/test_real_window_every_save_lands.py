@@ -22,6 +22,8 @@ import pytest
 from exam_helpers import MRN, add_patient
 from samples import sample_document
 
+from assess.reports.content import Clinic
+from assess.services.clinic import set_clinic_letterhead
 from assess.storage.db import open_database
 from assess.ui.settings import Settings
 
@@ -72,6 +74,8 @@ def test_export_into_the_database_folder_another_program_then_save_from_the_keyb
     url = f"sqlite:///{folder / 'assess.db'}"
     db = open_database(url)
     add_patient(db)
+    with db.transaction() as session:  # a report is headed with the clinic's name and phone (else it asks first)
+        set_clinic_letterhead(session, Clinic("Elm Spasticity Clinic", phone="555-0199"))
     db.close()
     settings = Settings(tmp_path / "config" / "assess" / "assess.ini")
     settings.clinician = "Dr K. Osei"  # the window does not ask for the examiner's name
