@@ -140,6 +140,7 @@ def _remove_from_sqlite_backup(backup: Path, *statements: str) -> None:
 def test_a_sqlite_backup_that_is_not_whole_is_refused_before_anything_changes(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, statements: list[str], said: str) -> None:
     url = f"sqlite:///{tmp_path / 'assess.db'}"
+    assert run(capsys, url, "db", "upgrade")[0] == 0  # a database named with --db is started first
     source = tmp_path / "in.json"
     source.write_text(json.dumps(sample_document()), encoding="utf-8")
     assert run(capsys, url, "import", str(source))[0] == 0
@@ -180,6 +181,7 @@ def test_a_postgres_archive_that_is_not_whole_is_refused(capsys: pytest.CaptureF
 
 def test_reads_are_audited_and_a_failed_export_is_not(capsys: pytest.CaptureFixture[str], staffed: str,
                                                       tmp_path: Path) -> None:
+    assert run(capsys, staffed, "clinic", "--name", "Elm Clinic", "--phone", "555-0100")[0] == 0  # reports' heading
     before = len(_events(staffed))
     assert run(capsys, staffed, "show", "LB-100234")[0] == 0
     code, _, err = run(capsys, staffed, "export", "--out", str(tmp_path / "no such folder" / "x.json"))
@@ -205,6 +207,7 @@ def _damage(path: Path) -> None:
 def staffed_file(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     """A SQLite file with the sample patients, demo patients (room to damage), a clinician and a reader."""
     url = f"sqlite:///{tmp_path / 'assess.db'}"
+    assert run(capsys, url, "db", "upgrade")[0] == 0  # a database named with --db is started first
     assert run(capsys, url, "demo", "--patients", "30")[0] == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert run(capsys, url, "users", "add", "osei", "--role", "clinician", "--password-stdin")[0] == 0
@@ -284,6 +287,7 @@ def test_a_backup_of_an_older_schema_is_upgraded_sealed_and_keeps_the_users(
         server: PostgresServer = request.getfixturevalue("postgres_server")
         scratch = server.url(server.create_database())
         old = tmp_path / "old.dump"
+    main(["--db", scratch, "db", "upgrade"])  # a database named with --db is started first
     main(["--db", scratch, "import", str(source)])
     capsys.readouterr()
     _downgraded(scratch, "0003_trust")
