@@ -278,9 +278,17 @@ class WorklistView(QWidget):
     def refresh(self) -> None:
         self.wait()
         self._loader = _Loader(self._db, self.today)
-        self._loader.loaded.connect(lambda loaded: self.show_items(*loaded))
-        self._loader.failed.connect(lambda message: self.status.setText(f"Could not read the worklist: {message}"))
+        # Bound methods, not lambdas: Qt drops the connection when this view is destroyed (a window closed while
+        # the worklist is still read would otherwise be handed the result).
+        self._loader.loaded.connect(self._loaded)
+        self._loader.failed.connect(self._not_loaded)
         self._loader.start()
+
+    def _loaded(self, loaded: tuple[list[wl.WorkItem], bool]) -> None:
+        self.show_items(*loaded)
+
+    def _not_loaded(self, message: str) -> None:
+        self.status.setText(f"Could not read the worklist: {message}")
 
     def wait(self) -> None:
         """For tests and closing: let a running read finish."""

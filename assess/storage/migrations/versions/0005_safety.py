@@ -30,10 +30,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("finding") as batch:
-        batch.drop_column("angle_convention")
-    with op.batch_alter_table("pump_event") as batch:
-        batch.drop_column("replacement_due")
-        batch.drop_column("alarm_ml")
-    with op.batch_alter_table("patient") as batch:
-        batch.drop_column("other_medicines")
+    # Columns dropped in place (SQLite 3.35+, PostgreSQL): batch mode would copy each table, and dropping the
+    # original patient or pump_event fails the references of the tables that point at them.
+    for table, column in (("finding", "angle_convention"), ("pump_event", "replacement_due"),
+                          ("pump_event", "alarm_ml"), ("patient", "other_medicines")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

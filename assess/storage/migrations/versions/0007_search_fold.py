@@ -58,8 +58,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _recompute(_old_fold)
-    with op.batch_alter_table("app_user") as batch_op:
-        batch_op.drop_column("disabled_at")
-    with op.batch_alter_table("goal") as batch_op:
-        batch_op.drop_column("withdrawn_reason")
-        batch_op.drop_column("withdrawn_on")
+    # Columns dropped in place (SQLite 3.35+, PostgreSQL): batch mode would copy the table, and dropping the
+    # original goal fails the goal scores' references to it.
+    for table, column in (("app_user", "disabled_at"), ("goal", "withdrawn_reason"), ("goal", "withdrawn_on")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
