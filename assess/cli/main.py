@@ -126,6 +126,11 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"assess: database error, nothing was written: {reason}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of the output went away (`assess patients | head`): nothing to say, and nowhere to say it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's own flush at exit does not fail again
+        return 141  # as a shell reports a command ended by SIGPIPE
     except OSError as error:
         print(f"assess: {error}", file=sys.stderr)
         return 1
