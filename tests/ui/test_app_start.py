@@ -77,8 +77,9 @@ def test_the_start_imports_no_chart_machinery_and_idle_time_makes_the_first_char
     """The real start (run_window, offscreen) in a fresh process: when the window is first shown neither
     matplotlib nor reportlab is imported and the worklist is not being read yet; a little later, with nobody
     touching the window, the Trends page's canvas is built and the worklist shown."""
-    subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", "demo",
-                    "--patients", "30"], check=True, capture_output=True)
+    for command in (["db", "upgrade"], ["demo", "--patients", "30"]):  # a database named with --db is started first
+        subprocess.run([sys.executable, "-m", "assess", "--db", f"sqlite:///{tmp_path / 'a.db'}", *command],
+                       check=True, capture_output=True)
     script = """
 import sys, time
 from PySide6.QtCore import QTimer

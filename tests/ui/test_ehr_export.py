@@ -17,7 +17,6 @@ from samples import document, pump_patient
 
 from assess.interchange.read import read_document
 from assess.reports.content import Clinic
-from assess.services.clinic import set_clinic_letterhead
 from assess.services.interchange import import_records
 from assess.storage.db import Database, open_database
 from assess.ui import ehr_export, report_export
@@ -30,7 +29,6 @@ def db(tmp_path: Path) -> Any:
     database = open_database(f"sqlite:///{tmp_path / 'a.db'}")
     with database.transaction() as session:
         import_records(session, read_document(document(pump_patient()), today=TODAY))
-        set_clinic_letterhead(session, Clinic("Elm Clinic", phone="555-0100"))  # the letter is headed with them
     yield database
     database.close()
 

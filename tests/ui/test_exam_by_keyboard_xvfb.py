@@ -89,14 +89,15 @@ def test_a_full_exam_from_the_keyboard_only_reaches_the_database(desk: dict[str,
         _window(desk, "Clinician", app)  # the first exam of this workstation asks the examiner's name once
         _type(desk, "Dr K. Osei")
         _keys(desk, "Return", pause=1.0)
-        # Hip flexors L 2, R 1+ (1 then +), hip adductors L 3, R 2: one keystroke per grade, left then right.
-        _keys(desk, "2", "1", "plus", "3", "2")
+        # Hip flexors L 2, R 1+ (1 then +), hip adductors L 4, R 2: one keystroke per grade, left then right.
+        _keys(desk, "2", "1", "plus", "4", "2")
         _keys(desk, "ctrl+Tab", "ctrl+Tab")  # to the patient and back: the grid still has the keys
         _keys(desk, "ctrl+Home", "Right", "Right", "Right", "Right")  # R1 left of the first group
         _type(desk, "-10")
         _keys(desk, "Return")
         _keys(desk, "ctrl+s", pause=1.0)
-        # Hip adductors left went 1+ -> 3: worse, so the save asks for a trigger. Space ticks the first one,
+        # Hip adductors left went 1+ -> 4, three steps with one exam on file (scoring/worsening.py): worse, so
+        # the save asks for a trigger. Space ticks the first one,
         # Ctrl+Enter saves with it, as in every dialog.
         _window(desk, "Worsening", app)
         _keys(desk, "space", "ctrl+Return", pause=1.0)
@@ -119,7 +120,7 @@ def test_a_full_exam_from_the_keyboard_only_reaches_the_database(desk: dict[str,
         db.close()
     found = {(f.muscle_group, f.side): f for f in visit.findings}
     assert found[("hip_flexors", "left")].mas == "2" and found[("hip_flexors", "right")].mas == "1+"
-    assert found[("hip_adductors", "left")].mas == "3" and found[("hip_adductors", "right")].mas == "2"
+    assert found[("hip_adductors", "left")].mas == "4" and found[("hip_adductors", "right")].mas == "2"
     assert found[("hip_flexors", "left")].tardieu_r1 == -10
     assert len(visit.triggers) == 1
     assert visit.status == "signed" and visit.clinician == "Dr K. Osei"

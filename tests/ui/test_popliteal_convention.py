@@ -41,26 +41,30 @@ def _grid(qtbot: QtBot, convention: str | None) -> ExamGrid:
     return grid
 
 
-@pytest.mark.parametrize(("convention", "typed"), [(None, "140"), ("extension_deficit", "40")])
+# The arrow follows the number shown (assess.scoring.arrows): the popliteal angle went down, the degrees short of
+# extension went up; the word says worse either way.
+@pytest.mark.parametrize(("convention", "typed", "mark"), [(None, "140", "▼"), ("extension_deficit", "40", "▲")])
 def test_a_tighter_hamstring_typed_in_either_convention_is_held_alike_and_marked_worse(
-        qtbot: QtBot, convention: str | None, typed: str) -> None:
-    """Popliteal angle 150° then 140° = 30° then 40° short of extension: the same, tighter knee, ▲ worse."""
+        qtbot: QtBot, convention: str | None, typed: str, mark: str) -> None:
+    """Popliteal angle 150° then 140° = 30° then 40° short of extension: the same, tighter knee, worse."""
     grid = _grid(qtbot, convention)
     type_keys(grid, [*typed, Qt.Key.Key_Return])
     (finding,) = grid.exam.findings()
     assert (finding.prom, finding.angle_convention) == (140.0, convention)
     index = grid.exam.index_of(KNEE_PROM)
-    assert index.data(DISPLAY) == f"{typed}° ▲"  # shown as typed, marked worse
+    assert index.data(DISPLAY) == f"{typed}° {mark}"  # shown as typed, the arrow of the number shown
     assert index.data(CHANGE_ROLE) == "worse"
 
 
-@pytest.mark.parametrize(("convention", "typed", "held"), [(None, "165", 165.0), ("extension_deficit", "15", 165.0)])
+@pytest.mark.parametrize(("convention", "typed", "held", "mark"),
+                         [(None, "165", 165.0, "▲"), ("extension_deficit", "15", 165.0, "▼")])
 def test_a_looser_hamstring_typed_in_either_convention_is_marked_better(
-        qtbot: QtBot, convention: str | None, typed: str, held: float) -> None:
+        qtbot: QtBot, convention: str | None, typed: str, held: float, mark: str) -> None:
     grid = _grid(qtbot, convention)
     type_keys(grid, [*typed, Qt.Key.Key_Return])
     assert grid.exam.findings()[0].prom == held
-    assert grid.exam.index_of(KNEE_PROM).data(DISPLAY) == f"{typed}° ▼"
+    assert grid.exam.index_of(KNEE_PROM).data(DISPLAY) == f"{typed}° {mark}"
+    assert grid.exam.index_of(KNEE_PROM).data(CHANGE_ROLE) == "better"
 
 
 def test_the_help_line_and_the_column_tooltip_name_the_convention(qtbot: QtBot) -> None:
