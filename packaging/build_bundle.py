@@ -74,6 +74,7 @@ def pyinstaller_arguments(dist: Path, work: Path, windowed: bool = False) -> lis
         "--hidden-import", "matplotlib.backends.backend_qtagg",
         "--hidden-import", "matplotlib.backends.backend_agg",
         "--collect-data", "reportlab",  # its standard fonts and its own data, read as files
+        "--collect-data", "anyascii",  # its transliteration tables, read as package resources (search folding)
     ]
     for module in UNUSED_QT:
         arguments += ["--exclude-module", f"PySide6.{module}"]
