@@ -67,8 +67,12 @@ def check_text(document: Any, skip: str = "findings") -> None:
     """RecordError at the first string (or key) that is not Unicode text, such as "\\ud800" read from JSON.
 
     Only strings the schema let through get here, and `skip` leaves out the findings (hundreds of thousands
-    in a large file; their one free-text field, the note, is checked as each finding is read).
+    in a large file; their one free-text field, the note, is checked as each finding is read). A first pass
+    only looks: working out the JSON path of each of a large file's strings cost more than the check itself
+    (a third of reading the file); the path is worked out on a second pass, when there is one to name.
     """
+    if _all_text(document, skip):
+        return
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
     while stack:
         node, path = stack.pop()
@@ -84,6 +88,25 @@ def check_text(document: Any, skip: str = "findings") -> None:
             stack.extend((value, (*path, key)) for key, value in reversed(node.items()) if key != skip)
         elif isinstance(node, list):
             stack.extend((node[i], (*path, i)) for i in range(len(node) - 1, -1, -1))
+
+
+def _all_text(document: Any, skip: str) -> bool:
+    """Whether every string and key of the document (but under `skip`) is Unicode text."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _lone_surrogate(node) is not None:
+                return False
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _lone_surrogate(key) is not None:
+                    return False
+                if key != skip:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 def json_path(parts: Iterable[str | int]) -> str:
