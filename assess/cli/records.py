@@ -91,6 +91,8 @@ def cmd_import(db: Database, args: argparse.Namespace) -> int:
                     reports.append((path, import_records(session, records, dry_run=args.dry_run)))
                 except AssessError as error:
                     raise AssessError(f"{path}: {error}") from None
+    if not args.dry_run and sum(report.total("findings") for _, report in reports) >= BULK_FINDINGS:
+        db.refresh_statistics()
     verb = "would add" if args.dry_run else "added"
     for path, report in reports:
         unchanged = report.total("unchanged_visits") + report.total("unchanged_treatments")
@@ -233,6 +235,10 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+# An import this large is a bulk load (a clinic's records, not a referral): the planner's statistics are refreshed.
+BULK_FINDINGS = 20_000
+
+
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     from assess.services.demo import add_demo_patients
 
@@ -246,6 +252,7 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
                                    progress=lambda done: print(f"\r{done}/{args.patients} patients", end="",
                                                                file=sys.stderr, flush=True))
     print(file=sys.stderr)
+    db.refresh_statistics()  # a bulk load: the planner's statistics now, not when autovacuum gets to them
     print(f"Added {count(report.new_patients, 'demo patient')} with {count(report.total('visits'), 'visit')} "
           f"({count(report.total('findings'), 'finding')}) and {count(report.total('treatments'), 'treatment')} "
           f"to {db.describe()}")

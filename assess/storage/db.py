@@ -310,6 +310,17 @@ class Database:
         path = sqlite_path(self.url)
         return str(path) if path is not None else make_url(self.url).render_as_string(hide_password=True)
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load (demo patients, a large import): PostgreSQL's planner statistics brought up to date at
+        once. Autovacuum analyzes new rows only some time later, and a query planned before it can read far more
+        than it needs (measured: one patient's history in 0.9 s, 11 ms of it this process's CPU, on a copy of a
+        100,000-patient clinic taken before autovacuum had analyzed its load). SQLite plans from the indexes alone
+        (assess keeps no sqlite_stat tables), so there is nothing to do there."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
+
     def close(self) -> None:
         self.engine.dispose()
         sqlite_guard.unwatch(self.engine)
