@@ -20,6 +20,9 @@ from assess.storage.bulk import collector_paused
 from assess.storage.db import Database, is_database_file
 from assess.storage.files import write_atomically
 
+# An import this large is a bulk load (a clinic's records, not a referral): the planner's statistics are refreshed.
+BULK_FINDINGS = 20_000
+
 
 def _load_json(path: Path) -> Any:
     try:
@@ -233,10 +236,6 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     draft = " (DRAFT: the visit is not signed)" if content.draft else ""
     print(f"Wrote the report of {content.patient_name} ({content.mrn}) to {args.out}{draft}")
     return 0
-
-
-# An import this large is a bulk load (a clinic's records, not a referral): the planner's statistics are refreshed.
-BULK_FINDINGS = 20_000
 
 
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:

@@ -63,11 +63,14 @@ def _recorded(db: Database, changes: Sequence[audit.Change], out: Path | None) -
         raise
 
 
+def _to(out: Path | None) -> str:
+    return str(out) if out is not None else "standard output"
+
+
 def recorded_export(db: Database, mrns: Sequence[str], out: Path | None) -> contextlib.AbstractContextManager[None]:
     """Write the export file inside this block: one export event per patient, kept only if the file was
     written (out None: standard output)."""
-    to = str(out) if out is not None else "standard output"
-    return _recorded(db, [audit.Change("export", "patient", mrn, mrn, after={"to": to}) for mrn in mrns], out)
+    return _recorded(db, [audit.Change("export", "patient", mrn, mrn, after={"to": _to(out)}) for mrn in mrns], out)
 
 
 def recorded_report(db: Database, mrn: str, visit_key: str, out: Path) -> contextlib.AbstractContextManager[None]:
@@ -79,7 +82,7 @@ def recorded_fhir_export(db: Database, mrns: Sequence[str], letters: dict[str, t
                          out: Path | None) -> contextlib.AbstractContextManager[None]:
     """Write the FHIR Bundle inside this block: an export event per patient and, for each letter it carries
     (mrn -> (visit key, title)), a report event, kept only if the file was written."""
-    to = str(out) if out is not None else "standard output"
+    to = _to(out)
     changes = [audit.Change("export", "patient", mrn, mrn, after={"to": to, "format": "fhir-r4"}) for mrn in mrns]
     changes += [audit.Change("report", "visit", key, mrn, after={"to": to, "in": "FHIR Bundle"})
                 for mrn, (key, _title) in letters.items()]

@@ -32,7 +32,7 @@ from assess.services.seals import seal_everything_unsealed, user_entry
 from assess.services.upkeep import database_has_users, may_run_upkeep, open_unmigrated
 from assess.services.users import DEVICE, UsersTableChangedError, check_login
 from assess.storage.backup import Restored, check_backup, restore_database, upgrade_connection
-from assess.storage.db import SCHEMA_REVISION, Database, is_database_file, refuse_lost_database, sqlite_path
+from assess.storage.db import SCHEMA_REVISION, Database, sqlite_path
 from assess.storage.devices import LoginTokens
 
 # Asks who is restoring: (user name, password). Called only when a login is needed.
@@ -95,10 +95,7 @@ def _replace_users(session: Session, kept: list[dict[str, Any]]) -> list[audit.C
 def restore(url: str, source: Path, credentials: Credentials, users_from_backup: bool = False,
             tokens: LoginTokens | None = None) -> RestoreReport:
     """Replace the database at url with the backup `source` (see the module's steps); all or nothing."""
-    refuse_lost_database(url, create=True)  # an in-memory target would keep nothing
-    if is_database_file(url, source):
-        raise DatabaseError(f"{source} is the database itself, not a backup of it; nothing was changed")
-    check_backup(url, source)
+    check_backup(url, source)  # first of all: the target (not in memory, not the backup) and the backup whole
     replaced: Replaced | None = None
     try:
         current = open_unmigrated(url)

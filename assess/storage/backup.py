@@ -348,9 +348,17 @@ def backup_database(url: str, target: Path) -> Path:
     return backup_postgres(url, target)
 
 
+def refuse_target(url: str, source: Path) -> None:
+    """DatabaseError for a restore that would keep nothing (an in-memory target) or read the database itself."""
+    refuse_lost_database(url, create=True)
+    if is_database_file(url, source):
+        raise DatabaseError(f"{source} is the database itself, not a backup of it; nothing was changed")
+
+
 def check_backup(url: str, source: Path) -> str:
     """The backup's schema revision when it is fit to restore into this kind of database (every table and
     column of its revision, the audit trail's head); DatabaseError naming what is wrong otherwise."""
+    refuse_target(url, source)
     if sqlite_path(url) is not None:
         return check_sqlite_backup(source)
     _postgres_only(url)
@@ -365,9 +373,7 @@ def _postgres_only(url: str) -> None:
 def restore_database(url: str, source: Path, finish: Finish | None = None) -> Restored:
     """Restore the backup into the database at url; the replaced database is kept beside it (SQLite) or
     beside the backup file (PostgreSQL). `finish` prepares the restored database before it goes live."""
-    refuse_lost_database(url, create=True)
-    if is_database_file(url, source):
-        raise DatabaseError(f"{source} is the database itself, not a backup of it; nothing was changed")
+    refuse_target(url, source)
     path = sqlite_path(url)
     if path is not None:
         return restore_sqlite(path, source, finish)
