@@ -26,7 +26,7 @@ def export_fhir_file(db: Database, args: argparse.Namespace) -> int:
     from assess.services.fhir import audited_letters, export_fhir
     from assess.services.reads import recorded_fhir_export
 
-    with collector_paused(), db.transaction() as session:
+    with collector_paused(), db.read() as session:
         export = export_fhir(session, args.patient, with_letters=args.letter, mrn_system=args.mrn_system or MRN_SYSTEM)
     out = None if args.out == "-" else Path(args.out)
     # Recorded as exported only once written: a failed write leaves no export event.

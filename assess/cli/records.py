@@ -123,7 +123,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from assess.services.reads import recorded_export
 
     _refuse_writing_over_the_database(db, args.out, "the export")
-    with db.transaction() as session:
+    with db.read() as session:  # every patient's record as of one moment
         records = export_records(session, args.patient)
     document = write_document(records, exported_at=export_stamp(),
                               exported_by=db.actor.name if db.actor else getpass.getuser())
@@ -149,7 +149,7 @@ def cmd_patients(db: Database, args: argparse.Namespace) -> int:
     from assess.record.labels import words
     from assess.services.patients import find_patients
 
-    with db.transaction() as session:
+    with db.read() as session:
         found = find_patients(session, args.search, limit=None)
     if args.json:
         print(json.dumps([{"mrn": p.mrn, "family_name": p.family_name, "given_name": p.given_name,
@@ -227,7 +227,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     from assess.services.report import patient_report, reported_visit_key
 
     _refuse_writing_over_the_database(db, str(args.out), "the report")
-    with db.transaction() as session:
+    with db.read() as session:
         content = patient_report(session, args.mrn, dt.date.today(), args.visit, args.since, args.today_alerts)
         key = reported_visit_key(session, args.mrn, args.visit)
     pdf = report_bytes(content)
@@ -261,7 +261,7 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
 def cmd_summary(db: Database) -> int:
     from assess.services.patients import find_patients
 
-    with db.transaction() as session:
+    with db.read() as session:
         everyone = find_patients(session, "", limit=None)
     print(f"assess {__version__} - database: {db.describe()}")
     print(f"{count(len(everyone), 'patient')}.")

@@ -145,7 +145,7 @@ def cmd_users(db: Database, args: argparse.Namespace) -> int:
             user = add_user(session, args.name, args.role, password)
         print(f"Added {user.role} {user.name}")
         return 0
-    with db.transaction() as session:
+    with db.read() as session:
         users = list_users(session)
     if not users:
         print("No users: assess runs in single-user mode. Add the first (a clinician) with "
@@ -173,7 +173,7 @@ def cmd_audit(db: Database, args: argparse.Namespace) -> int:
         from assess.cli.verify_text import print_verification
         from assess.services.integrity import check_database
 
-        with db.transaction() as session:
+        with db.read() as session:  # the trail and the seals as of one moment
             chain, checked = check_database(session, args.expect)
         return print_verification(chain, checked, args.expect, db)
     with db.transaction() as session:

@@ -52,7 +52,7 @@ def _print_anchor(chain: ChainCheck, expect: str, db: Database) -> bool:
     if chain.anchor_at is not None:
         print(f"The hash you kept is event {chain.anchor_at}, but the chain is broken before it.")
         return False
-    with db.transaction() as session:
+    with db.read() as session:
         found = restores(session)
     print("NOT FOUND: no event of this chain has the hash you kept: the trail was rewritten or cut back since you "
           "noted it (or this is another database).")

@@ -281,11 +281,35 @@ class Database:
 
         A refusal or failure of the database itself (a constraint, a lost server) comes out as a
         DatabaseError that says nothing was saved, so no shell ever shows a driver's traceback.
+        Its reads see each other workstation's commits as they land (a change takes the record's lock
+        first, then reads what it changes): for a read that must be of one moment, `read`.
         """
+        with self._unit(snapshot=False) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read of the record as it stood at one moment, however many queries it takes.
+
+        A record is read in several queries (the visits, their findings, the treatments, their injections...).
+        Read as separate statements, a save committed between two of them from another workstation or
+        program gives a record that never existed: a toxin session without its injections, a visit's findings
+        of one save and its scores of the next (measured: a correction read while another was saved). Here
+        every query sees the same snapshot: PostgreSQL's REPEATABLE READ, read-only (a write in it is refused
+        by the server); on SQLite one read transaction (BEGIN), whose WAL snapshot holds until it ends.
+        Nothing may be written in it.
+        """
+        with self._unit(snapshot=True) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, snapshot: bool) -> Iterator[Session]:
         sqlite_guard.write_unproven(self.engine)  # a flag left by a transaction that failed is not this one's
         try:
             with self.sessions.begin() as session:
                 session.info["actor"] = self.actor
+                if snapshot:
+                    _begin_snapshot(session)
                 yield session
         except SQLAlchemyError as error:
             reason, path = _reason(error), sqlite_path(self.url)
@@ -324,6 +348,17 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
         sqlite_guard.unwatch(self.engine)
+
+
+def _begin_snapshot(session: Session) -> None:
+    """Start the session's transaction as one snapshot for all its reads (see Database.read)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Set on the connection before its transaction begins; SQLAlchemy puts both back when it is returned.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True})
+    else:
+        # pysqlite begins a transaction only before a write, so each SELECT would otherwise see the file as it is
+        # at that statement. An explicit BEGIN: the first read takes the snapshot, COMMIT (or ROLLBACK) ends it.
+        session.connection().exec_driver_sql("BEGIN")
 
 
 def open_database(url: str | None = None, migrate: bool = True, check_file: bool = True,

@@ -53,7 +53,7 @@ class ChangeHistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("change_history")
         self.setWindowTitle(f"History of changes — {name}")
-        with db.transaction() as session:
+        with db.read() as session:
             self.events = events(session, mrn)
         self.table = QTableWidget(len(self.events), len(HEADERS))
         self.table.setAccessibleName("History of changes")

@@ -117,7 +117,7 @@ class ClinicSettingsDialog(QDialog):
 def edit_clinic_settings(parent: QWidget | None, db: Database) -> str | None:
     """Ask for the clinic's settings and save them (each audited), refused whole when another workstation changed
     one since they were read; the status line to show, or None when nothing was saved."""
-    with db.transaction() as session:
+    with db.read() as session:
         hidden, letterhead = hidden_muscle_groups(session), clinic_letterhead(session)
         convention = popliteal_convention(session)
     chosen = ClinicSettingsDialog.ask(parent, hidden, letterhead, convention)

@@ -37,7 +37,7 @@ class EhrExportWorker(QThread):
             from assess.services.fhir import audited_letters, export_fhir
             from assess.services.reads import recorded_fhir_export
 
-            with self._db.transaction() as session:
+            with self._db.read() as session:
                 export = export_fhir(session, [self._mrn], with_letters=True, today=self._today)
             with recorded_fhir_export(self._db, [self._mrn], audited_letters(export), self._out):  # once written
                 write_chunks_atomically(self._out, export.chunks())

@@ -230,8 +230,11 @@ class MainWindow(QMainWindow):
     def open_patient(self, mrn: str, show: bool = True) -> None:
         """Show the patient's record; `show=False` refreshes it behind the exam tab the user stays on."""
         try:
-            with self.db.transaction() as session:  # a read event, unless the patient on screen is refreshed
-                opened = open_patient(session, mrn, audited=mrn != self.mrn)
+            audited = mrn != self.mrn  # a read event, unless the patient on screen is refreshed
+            # The event's write takes the audit trail's lock first, which every change of a record also takes,
+            # so the audited read is of one moment too; the refresh writes nothing: a snapshot.
+            with self.db.transaction() if audited else self.db.read() as session:
+                opened = open_patient(session, mrn, audited=audited)
                 withdrawn = withdrawn_goals(session, mrn)
         except AssessError as error:
             show_error(self, "Cannot open the patient", error)
@@ -243,7 +246,7 @@ class MainWindow(QMainWindow):
         self.view.show_record(record, withdrawn=withdrawn)
         self.view.show_changed_outside(opened.problems)
         try:
-            with self.db.transaction() as session:
+            with self.db.read() as session:
                 self.view.show_alerts(alerts(session, dt.date.today(), [mrn]))
         except AssessError as error:
             self.view.show_alerts([])
@@ -264,7 +267,7 @@ class MainWindow(QMainWindow):
         self.recent_label.setVisible(bool(recent))
         if not recent:
             return
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             for patient in patients_by_mrn(session, recent):
                 item = QListWidgetItem(f"{patient.display_name}  ·  {patient.mrn}")
                 item.setData(Qt.ItemDataRole.UserRole, patient.mrn)
@@ -291,7 +294,7 @@ class MainWindow(QMainWindow):
         if self.mrn is None:
             return
         mrn = self.mrn
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             current, version = patient_details(session, mrn)
         read_at = [version]  # the version the form shows; a reload moves it on
 
@@ -300,7 +303,7 @@ class MainWindow(QMainWindow):
                 read_at[0] = update_patient(session, mrn, details, read_at[0])
 
         def reload() -> PatientDetails:
-            with self.db.transaction() as session:
+            with self.db.read() as session:
                 stored, read_at[0] = patient_details(session, mrn)
             return stored
 
@@ -373,7 +376,7 @@ class MainWindow(QMainWindow):
         editor = VisitEditor(self.db, mrn, day, visit_type, clinician, self.drafts)
         if draft is not None:
             editor.restore(draft)
-        with self.db.transaction() as session:
+        with self.db.read() as session:
             editor.model.hidden_groups = hidden_muscle_groups(session)
         editor.set_order(self.settings.exam_order)
         editor.grid.start()

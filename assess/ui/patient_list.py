@@ -108,7 +108,7 @@ class PatientList(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self._db.transaction() as session:
+        with self._db.read() as session:
             rows = find_patients(session, self.search.text(), limit=SHOWN + 1)
         self.model.set_rows(rows[:SHOWN])
         if self.search.text().strip():

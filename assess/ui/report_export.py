@@ -77,7 +77,7 @@ class LetterheadDialog(QDialog):
 
 def ensure_letterhead(parent: QWidget, db: Database) -> bool:
     """True when the clinic's name and phone are set, asking for them first when they are not."""
-    with db.transaction() as session:
+    with db.read() as session:
         seen = clinic_letterhead(session)
     if not letterhead_missing(seen):
         return True
@@ -113,7 +113,7 @@ class ReportWorker(QThread):
             from assess.services.reads import recorded_report
             from assess.services.report import patient_report, reported_visit_key
 
-            with self._db.transaction() as session:
+            with self._db.read() as session:
                 content = patient_report(session, self._mrn, self._today)
                 key = reported_visit_key(session, self._mrn)
             pdf = report_bytes(content)

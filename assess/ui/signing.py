@@ -154,7 +154,7 @@ def sign_toxin_in_window(parent: QWidget, db: Database, mrn: str) -> str | None:
     from assess.services.history import patient_history
     from assess.services.signing import sign_toxin_session, toxin_signatures
 
-    with db.transaction() as session:
+    with db.read() as session:
         record = patient_history(session, mrn)
         signed = toxin_signatures(session, mrn)
     unsigned = [(t.date, t.product) for t in record.treatments
@@ -178,7 +178,7 @@ def toxin_addendum_in_window(parent: QWidget, db: Database, mrn: str) -> str | N
     """Choose a signed toxin session, write the addendum. Returns what to tell the user."""
     from assess.services.signing import add_addendum, toxin_signatures
 
-    with db.transaction() as session:
+    with db.read() as session:
         signed = sorted(toxin_signatures(session, mrn))
     if not signed:
         return "No signed toxin session: an unsigned one is corrected directly"
@@ -201,7 +201,7 @@ def refuse_if_signed(parent: QWidget, db: Database, mrn: str, toxin: ToxinSessio
     """Before a signed toxin session's dialog opens for a correction: say it is signed (True), not after."""
     from assess.services.signing import toxin_signatures
 
-    with db.transaction() as session:
+    with db.read() as session:
         signature = toxin_signatures(session, mrn).get((toxin.date, toxin.product))
     if signature is None:
         return False

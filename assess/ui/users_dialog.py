@@ -134,7 +134,7 @@ class UsersDialog(QDialog):
         self.table.setFocus()
 
     def refresh(self, keep: str | None = None) -> None:
-        with self._db.transaction() as session:
+        with self._db.read() as session:
             self.lines = user_lines(session)
         self.table.setRowCount(len(self.lines))
         for r, line in enumerate(self.lines):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from assess.record.domain import Finding, Goal, Injection, PatientDetails, ToxinSession, Visit
-from assess.record.errors import DuplicateError, StaleEditError
+from assess.record.errors import DatabaseError, DuplicateError, NotFoundError, StaleEditError
 from assess.reports.content import Clinic
 from assess.scoring.muscles import GROUPS_BY_CODE
 from assess.services.clinic import (
@@ -108,7 +108,7 @@ def url(database: Database, db_url: str) -> str:
 
 def test_patient_details_counted_up_by_two_workstations_lose_no_update(url: str) -> None:
     def edit(db: Database, token: str, rng: random.Random) -> None:
-        with db.transaction() as session:
+        with db.read() as session:
             details, version = patient_details(session, MRN)
         _pause(rng)
         count = int(details.diagnosis_note or "0")
@@ -130,7 +130,7 @@ def test_a_visit_appended_to_by_two_workstations_keeps_every_saved_note_and_find
 
     def edit(db: Database, token: str, rng: random.Random) -> None:
         # As the visit editor reads it: the version first, then the visit.
-        with db.transaction() as session:
+        with db.read() as session:
             version = visit_version(session, MRN, DAY, "follow_up")
             stored = next((v for v in patient_history(session, MRN).visits if v.date == DAY), None)
         _pause(rng)
@@ -166,7 +166,7 @@ def test_a_toxin_session_corrected_by_two_workstations_loses_no_correction(url: 
     db.close()
 
     def edit(db: Database, token: str, rng: random.Random) -> None:
-        with db.transaction() as session:
+        with db.read() as session:  # as the window reads the record a correction starts from
             [stored] = patient_history(session, MRN).treatments
         _pause(rng)
         assert isinstance(stored, ToxinSession)
@@ -243,5 +243,42 @@ def test_clinic_settings_saved_over_a_newer_save_are_refused(url: str) -> None:
         with db.transaction() as session:
             assert clinic_letterhead(session).name == "Theirs"
             assert hidden_muscle_groups(session) == {"toe_flexors"}
+    finally:
+        db.close()
+
+
+def test_a_read_sees_the_record_of_one_moment_while_another_workstation_saves(url: str) -> None:
+    """A record is read in several queries; a correction committed between two of them must not show through
+    (it once gave a toxin session without its injections, refused as invalid, on the reader's screen)."""
+    first = ToxinSession(DAY, "onabotulinumtoxinA", (Injection("gastrocnemius_medial", "left", 50.0),), notes="0")
+    corrected = dataclasses.replace(first, injections=(Injection("soleus", "right", 40.0),), notes="1")
+    reader, writer = open_database(url), open_database(url)
+    try:
+        with writer.transaction() as session:
+            record_treatment(session, MRN, first)
+        with reader.read() as session:
+            seen = patient_history(session, MRN)
+            with writer.transaction() as other:  # saved by the other workstation while this read goes on
+                replace_treatment(other, MRN, first, corrected)
+            assert patient_history(session, MRN) == seen  # the same moment, all through the read
+            assert patient_details(session, MRN)[1] == 1
+        with reader.read() as session:
+            assert patient_history(session, MRN).treatments == (corrected,)  # the next read sees the correction
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_a_write_inside_a_read_is_refused_by_the_server_and_nothing_is_saved(url: str) -> None:
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite has no read-only transaction; the PostgreSQL run catches a write slipped into a read")
+    db = open_database(url)
+    try:
+        with pytest.raises(DatabaseError, match=r"nothing was saved: .*read-only transaction"), db.read() as session:
+            create_patient(session, dataclasses.replace(PATIENT, mrn="WS-2"))
+        with db.read() as session:
+            assert patient_history(session, MRN).mrn == MRN
+            with pytest.raises(NotFoundError):
+                patient_history(session, "WS-2")
     finally:
         db.close()
