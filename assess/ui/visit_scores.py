@@ -61,9 +61,11 @@ class VisitScoresPanel(QObject):
         self.severity_note.setStyleSheet("color: palette(mid);")
 
         self.sections: list[QWidget] = [self._group("Weight and spasms", [
-            ("&Weight (kg)", self.weight), ("Penn &frequency", self.combos["penn_frequency"]),
-            ("Penn se&verity", self.combos["penn_severity"]), ("", self.severity_note),
-            ("&Pain (0–10)", self.combos["pain_nrs"])]),
+            # Alt+letters the window does not use (its menus take P, V, T, W, H; its pages O, R, X): a shared one
+            # opened the menu instead of the field (tests/ui/test_keyboard.py).
+            ("Wei&ght (kg)", self.weight), ("Penn &frequency", self.combos["penn_frequency"]),
+            ("Penn s&everity", self.combos["penn_severity"]), ("", self.severity_note),
+            ("P&ain (0–10)", self.combos["pain_nrs"])]),
             self._group("SCATS (spinal cord injury)", [
             ("Clonus", self.combos["scats_clonus"]), ("Flexor spasm", self.combos["scats_flexor_spasm"]),
             ("Extensor spasm", self.combos["scats_extensor_spasm"])]),

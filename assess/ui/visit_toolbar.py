@@ -93,7 +93,7 @@ class VisitToolbar(QWidget):
 
         tools = QHBoxLayout(self)
         tools.setContentsMargins(0, 0, 0, 0)
-        for label, widget in (("&Template", self.template), ("&Order", self.order)):
+        for label, widget in (("Te&mplate", self.template), ("C&ursor order", self.order)):  # not Alt+T, Alt+O
             caption = QLabel(label)
             caption.setBuddy(widget)
             tools.addWidget(caption)

@@ -10,7 +10,7 @@ import pytest
 from exam_helpers import MRN, add_patient
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QPlainTextEdit, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from assess.services.history import patient_history
@@ -257,3 +257,38 @@ def test_the_header_is_bold_only_over_the_cursor(qtbot: QtBot, window: MainWindo
     assert header._current == grid.currentIndex().column()  # type: ignore[attr-defined]
     press(Qt.Key.Key_Right)
     assert header._current == 2 != QModelIndex().column()  # type: ignore[attr-defined]
+
+
+def _alt_letter(text: str) -> str | None:
+    """The letter a caption's '&' gives Alt (None without one; '&&' is a literal ampersand)."""
+    at = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[at + 1].upper() if at >= 0 else None
+
+
+def _window_alt_letters(window: MainWindow) -> set[str]:
+    menus = {_alt_letter(action.text()) for action in window.menuBar().actions()}
+    keys = {key.toString() for action in window.actions() for key in action.shortcuts()}
+    return {letter for letter in menus if letter} | {k.removeprefix("Alt+") for k in keys if k.startswith("Alt+")}
+
+
+def test_in_an_exam_each_alt_letter_reaches_its_field_not_a_menu_of_the_window(qtbot: QtBot,
+                                                                                window: MainWindow) -> None:
+    """A caption's Alt+letter shared with a menu opened the menu (Alt+P for Pain opened Patient, Alt+W Weight
+    the View menu, Alt+T Template the Treatment menu): none is shared, and each lands in its field."""
+    open_by_search(qtbot, window)
+    press(Qt.Key.Key_N, CTRL)
+    editor = _exam(window)
+    captions = [label.text() for label in editor.findChildren(QLabel) if label.buddy() is not None]
+    buttons = [button.text() for button in editor.findChildren(QAbstractButton)]
+    editor_letters = {letter for letter in map(_alt_letter, captions + buttons) if letter}
+    taken = _window_alt_letters(window)
+    assert {"P", "V", "T", "W", "H", "O", "R", "X"} <= taken  # the menus and the pages, as the window has them
+    assert not editor_letters & taken, f"Alt+{sorted(editor_letters & taken)} both in the exam and the window"
+    for key, field in ((Qt.Key.Key_G, editor.scores.weight), (Qt.Key.Key_F, editor.scores.combos["penn_frequency"]),
+                       (Qt.Key.Key_A, editor.scores.combos["pain_nrs"]), (Qt.Key.Key_M, editor.toolbar.template),
+                       (Qt.Key.Key_U, editor.toolbar.order)):
+        editor.grid.setFocus()
+        press(key, ALT)
+        assert QApplication.activePopupWidget() is None  # no menu opened over the exam
+        assert focus() is field, f"Alt+{key.name} went to {focus()!r}"
+    assert window.tabs.currentWidget() is editor
