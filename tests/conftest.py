@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_cluster import PostgresServer, postgres_bindir
@@ -92,3 +93,32 @@ def _collect_garbage_between_tests(request: pytest.FixtureRequest) -> Iterator[N
     yield
     if "qtbot" in request.fixturenames:
         gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_widgets_alive_until_teardown(request: pytest.FixtureRequest,
+                                             monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every widget a test gives to qtbot.addWidget lives until the test's teardown.
+
+    pytest-qt keeps only a weak reference, and once the test function returns it processes events (painting
+    the widgets) before it closes them. A top-level widget the test made (the exam grid on its own) is by then
+    held only by its own cycles, so a collection that falls inside that paint deleted the grid under its
+    header's paintSection: a segfault that came and went with how much earlier tests had allocated (the
+    toxin dialog's tests before the exam grid's). Held here, it is closed by pytest-qt, then released, then
+    collected by the fixture above, outside any paint.
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from pytestqt.qtbot import QtBot
+
+    kept: list[object] = []
+    add_widget = QtBot.addWidget
+
+    def keeping(self: QtBot, widget: Any, **options: Any) -> None:
+        kept.append(widget)
+        add_widget(self, widget, **options)
+
+    monkeypatch.setattr(QtBot, "addWidget", keeping)
+    yield
+    kept.clear()
