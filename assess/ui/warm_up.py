@@ -38,11 +38,17 @@ class ChartWarmUp(QObject):
         self.trends = trends
         self.imports = _ChartImports(self)
         self.imports.finished.connect(self._build)
-        QTimer.singleShot(IDLE_MS, self, self.imports.start)
+        self._idle = QTimer(self, singleShot=True, interval=IDLE_MS)
+        self._idle.timeout.connect(self.imports.start)
+        self._idle.start()
 
     def _build(self) -> None:
         self.trends.prepare()
 
     def wait(self) -> None:
-        """Before the window goes: an import still running finishes first (a thread is never cut off)."""
+        """Before the window goes: an import still running finishes first (a thread is never cut off), and one
+        not started yet never starts. The window can end within IDLE_MS of its start; the start left pending
+        then fired in whatever event loop ran next and the thread was still importing when the window was
+        deleted: Qt aborts the process ("QThread: Destroyed while thread is still running")."""
+        self._idle.stop()
         self.imports.wait()

@@ -204,3 +204,17 @@ def test_switching_groups_over_the_saved_frame_shows_what_a_whole_drawing_shows(
     whole = np.asarray(figure.canvas.buffer_rgba())
     assert shown.shape == whole.shape
     assert (shown == whole).all()  # pixel for pixel the same picture
+
+
+def test_a_window_ended_before_the_chart_warm_up_began_never_starts_it(qtbot: QtBot) -> None:
+    """The warm-up starts IDLE_MS after the window; a window ended sooner (its wait() called) must not have it
+    start later in another event loop, still importing when the window is deleted: Qt aborts the process."""
+    from assess.ui.trends import TrendsPanel
+    from assess.ui.warm_up import IDLE_MS, ChartWarmUp
+
+    trends = TrendsPanel()
+    qtbot.addWidget(trends)
+    warm_up = ChartWarmUp(trends)
+    warm_up.wait()  # as run_window does once its event loop has ended
+    qtbot.wait(IDLE_MS * 3)
+    assert not warm_up.imports.isRunning() and not warm_up.imports.isFinished()
