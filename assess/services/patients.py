@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, String, and_, bindparam, func, select, true, update
 from sqlalchemy.orm import Session
 
 from assess.record.actor import EDIT_PATIENT
@@ -132,7 +132,12 @@ def find_patients(session: Session, text: str = "", limit: int | None = 200) -> 
         except ValueError:
             # Folded as the stored key is: "Abdi," is the word abdi, "Łukasik" lukasik, "LB-100234" lb and 100234.
             for part in r.fold(word).split():
-                conditions.append(r.PATIENT.c.search_key.like(f"%{part}%"))
+                # The pattern is written into the statement (it is letters and digits only, folded), not bound:
+                # PostgreSQL then plans each search for its own pattern. Bound, psycopg's prepared statement
+                # got one generic plan after five searches, the name index walked in order, which for a pattern
+                # nothing matches ("zq") reads every patient: 64 ms at 100,000 patients instead of 16.
+                pattern = bindparam(None, f"%{part}%", type_=String(), literal_execute=True)
+                conditions.append(r.PATIENT.c.search_key.like(pattern))
         else:
             conditions.append(r.PATIENT.c.birth_date == born)
     return _summaries(session, and_(true(), *conditions), limit)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.record.domain import PatientDetails
-from assess.services.patients import create_patient, find_patients
+from assess.services.patients import PatientSummary, create_patient, find_patients
 from assess.services.rows import fold
 from assess.storage.db import Database
 
@@ -51,3 +51,29 @@ def test_a_folded_key_is_plain_words_and_folding_twice_changes_nothing(text: str
 def test_the_name_as_the_list_shows_it_folds_into_the_stored_key(family: str, given_name: str) -> None:
     key = fold(f"{family} {given_name} LB-1")
     assert all(part in key for part in fold(f"{family}, {given_name}").split())
+
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)  # one clinic, many searches
+@given(text=st.text(max_size=30))
+def test_any_typed_text_is_a_search_never_sql(database: Database, text: str) -> None:
+    """The folded words are written into the statement (so PostgreSQL plans each search for its own pattern):
+    whatever is typed, quotes, percent signs and SQL included, only finds patients, those the folding says."""
+    with database.read() as session:
+        empty = not find_patients(session, "", limit=1)
+    if empty:
+        _add(database)
+    with database.read() as session:
+        found = {p.mrn for p in find_patients(session, text)}
+        everyone = find_patients(session, "")
+    expected = {p.mrn for p in everyone if all(_matches(p, word) for word in text.split())}
+    assert found == expected
+    assert len(everyone) == len(PEOPLE)  # nothing typed changed the table
+
+
+def _matches(patient: PatientSummary, word: str) -> bool:
+    try:
+        return patient.birth_date == dt.date.fromisoformat(word)
+    except ValueError:
+        key = fold(f"{patient.family_name} {patient.given_name} {patient.mrn}")
+        return all(part in key for part in fold(word).split())
