@@ -211,14 +211,15 @@ class _Loader(QThread):
 
     def run(self) -> None:
         try:
-            with collector_paused(), self._db.transaction() as session:
+            # The list is read as of one moment (read); only the working out of stale items writes.
+            with collector_paused(), self._db.read() as session:
                 stale = bool(stale_ids(session, self._today))
                 if stale:  # the first look of the day: what holds now, then the rest once worked out
                     self.loaded.emit((wl.worklist(session, self._today, refresh=False), True))
             if stale:
                 with collector_paused(), self._db.transaction() as session:
                     refresh_stale(session, self._today)
-            with collector_paused(), self._db.transaction() as session:
+            with collector_paused(), self._db.read() as session:
                 self.loaded.emit((wl.worklist(session, self._today, refresh=False), False))
         except Exception as error:  # shown as a sentence; the list stays usable
             self.failed.emit(str(error))

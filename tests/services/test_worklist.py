@@ -124,6 +124,8 @@ def test_the_worklist_is_ranked_pump_first_then_warnings_overdue_due_soon_and_lo
     assert [i.group for i in soon] == [worklist.THIS_WEEK, worklist.COMING]  # the review in 7 days, the next dose
     assert {i.group for i in items if i.mrn == "GONE"} == {worklist.LOST}
     assert worklist.GROUP_NAMES[worklist.LOST].startswith("Lost to follow-up")
+    with database.read() as session:  # as the window's list reads it: one moment, and nothing written
+        assert worklist.worklist(session, TODAY, refresh=False) == items
 
 
 def test_an_acknowledgement_is_seen_by_the_second_workstation_and_audited(database: Database) -> None:
