@@ -24,9 +24,7 @@ class VisitContext:
 
 def load_visit_context(db: Database, mrn: str, visit_date: dt.date, visit_type: str) -> VisitContext:
     with db.read() as session:
-        # One moment: the version and the visit it is of (and the rest of the record the editor compares with).
-        # The version is read first all the same, so that even outside a snapshot a save between the two reads
-        # would leave the editor holding a newer visit than its version says: its save refused as stale.
+        # One moment: the version and the visit it is of, and the rest of the record the editor compares with.
         version = visit_version(session, mrn, visit_date, visit_type)
         record = patient_history(session, mrn)
         convention = popliteal_convention(session)

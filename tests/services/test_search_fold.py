@@ -53,7 +53,6 @@ def test_the_name_as_the_list_shows_it_folds_into_the_stored_key(family: str, gi
     assert all(part in key for part in fold(f"{family}, {given_name}").split())
 
 
-
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)  # one clinic, many searches
 @given(text=st.text(max_size=30))
 def test_any_typed_text_is_a_search_never_sql(database: Database, text: str) -> None:

@@ -261,8 +261,9 @@ def test_the_header_is_bold_only_over_the_cursor(qtbot: QtBot, window: MainWindo
 
 def _alt_letter(text: str) -> str | None:
     """The letter a caption's '&' gives Alt (None without one; '&&' is a literal ampersand)."""
-    at = text.replace("&&", "").find("&")
-    return text.replace("&&", "")[at + 1].upper() if at >= 0 else None
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].upper() if at >= 0 else None
 
 
 def _window_alt_letters(window: MainWindow) -> set[str]:
